@@ -1,0 +1,98 @@
+"""The ``innoproc`` command. Each subcommand imports the stages it needs when it runs, so
+``innoproc --help`` stays instant.
+
+Exit codes: 0 success (the data conforms), 1 violations, 2 an error in the input or usage.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from innoproc.errors import InputError
+
+
+@click.group()
+@click.option(
+    "--project",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The project folder (default: the nearest one with [tool.innoproc] in pyproject.toml).",
+)
+@click.version_option(package_name="innoproc")
+@click.pass_context
+def main(ctx: click.Context, project: Path | None) -> None:
+    """Build, validate, query and publish the innoproc knowledge graph."""
+    ctx.obj = project
+
+
+def _config(ctx: click.Context):  # type: ignore[no-untyped-def]
+    from innoproc.config import Config
+
+    return Config.load(ctx.obj)
+
+
+def _fail(exc: InputError) -> None:
+    click.echo(f"error: {exc}", err=True)
+    sys.exit(2)
+
+
+@main.command()
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the report as Turtle (default: from configuration).",
+)
+@click.pass_context
+def validate(ctx: click.Context, report: Path | None) -> None:
+    """Load ontology, data and shapes, and check the data against the shapes.
+
+    Prints one line per finding (file, resource, property, message); writes the report as
+    Turtle when the data conforms. Exits 0 when it conforms, 1 on violations, 2 on an error.
+    """
+    from innoproc.load import load
+    from innoproc.validate import validate as run, write_report
+
+    try:
+        config = _config(ctx)
+        corpus = load(config)
+        result = run(corpus)
+    except InputError as exc:
+        _fail(exc)
+        return
+    click.echo(result.text())
+    if not result.conforms:
+        sys.exit(1)
+    write_report(result, report or config.path(config.report))
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=False)
+@click.option("--query", "text", help="The query itself, instead of a file.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json"]),
+    default="table",
+    show_default=True,
+)
+@click.pass_context
+def query(ctx: click.Context, file: Path | None, text: str | None, fmt: str) -> None:
+    """Run a SPARQL query (FILE.rq or --query TEXT) on the graph and print its results."""
+    from innoproc.load import load
+    from innoproc.query import Query, QueryError, run
+
+    if (file is None) == (text is None):
+        raise click.UsageError("give either FILE or --query")
+    try:
+        config = _config(ctx)
+        q = Query.from_file(file) if file is not None else Query.from_text(text or "")
+        corpus = load(config)
+        result = run(corpus, q)
+    except (InputError, QueryError) as exc:
+        _fail(InputError(str(exc)))
+        return
+    click.echo(result.render(fmt), nl=False)

@@ -1,0 +1,109 @@
+"""Typed configuration, read from ``[tool.innoproc]`` in the project's ``pyproject.toml``.
+
+Every setting has a default here; the table overrides any of them. An unknown key or a value
+of the wrong type is an error that names the key, so a typo never passes silently.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from innoproc.errors import InputError
+
+
+@dataclass(frozen=True)
+class Config:
+    """The settings of one innoproc project."""
+
+    root: Path
+    """The project folder: the one holding ``pyproject.toml``, ``ontology/``, ``data/`` ..."""
+
+    base_iri: str = "https://w3id.org/innoproc/"
+    """Every relative IRI in ``ontology/``, ``data/``, ``shapes/`` and ``queries/`` resolves
+    against this; resources are ``{base_iri}id/{kind}/{slug}``. Must end with ``/``."""
+
+    languages: tuple[str, ...] = ("nl", "en")
+    """The languages every resource is labelled in, in the order pages offer them."""
+
+    default_language: str = "nl"
+    """The language of the site's root pages."""
+
+    title: str = "innoproc"
+    """The site's title."""
+
+    licence: str = "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0"
+    """The licence of the published data, an IRI."""
+
+    output: str = "site"
+    """Where ``innoproc build`` writes the site, relative to the project folder."""
+
+    ontology_dir: str = "ontology"
+    data_dir: str = "data"
+    shapes_dir: str = "shapes"
+    queries_dir: str = "queries"
+    report: str = "validation-report.ttl"
+    """Where ``innoproc validate`` writes its report, relative to the project folder."""
+
+    @property
+    def ontology_iri(self) -> str:
+        return self.base_iri + "ontology"
+
+    @property
+    def vocab(self) -> str:
+        """The namespace of the project's own terms (``ip:``)."""
+        return self.base_iri + "ontology#"
+
+    def path(self, name: str) -> Path:
+        return self.root / name
+
+    @classmethod
+    def load(cls, root: Path | None = None) -> Config:
+        """Read the configuration of the project at ``root`` (default: the nearest folder,
+        from the current one upwards, that holds a ``pyproject.toml`` with ``[tool.innoproc]``)."""
+        root = (root or _find_root(Path.cwd())).resolve()
+        pyproject = root / "pyproject.toml"
+        table: dict[str, Any] = {}
+        if pyproject.is_file():
+            try:
+                table = tomllib.loads(pyproject.read_text("utf-8")).get("tool", {}).get(
+                    "innoproc", {}
+                )
+            except tomllib.TOMLDecodeError as exc:
+                raise InputError(f"{pyproject}: {exc}") from exc
+        return cls.from_table(root, table, source=str(pyproject))
+
+    @classmethod
+    def from_table(cls, root: Path, table: dict[str, Any], source: str = "") -> Config:
+        fields = {f.name: f for f in dataclasses.fields(cls) if f.name != "root"}
+        values: dict[str, Any] = {}
+        for key, value in table.items():
+            if key not in fields:
+                raise InputError(f"{source}: [tool.innoproc] has an unknown setting {key!r}")
+            default = getattr(cls, key)
+            if isinstance(default, tuple):
+                if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+                    raise InputError(f"{source}: [tool.innoproc] {key} must be a list of strings")
+                value = tuple(value)
+            elif not isinstance(value, type(default)):
+                raise InputError(
+                    f"{source}: [tool.innoproc] {key} must be a {type(default).__name__}"
+                )
+            values[key] = value
+        config = cls(root=root, **values)
+        if not config.base_iri.endswith("/"):
+            raise InputError(f"{source}: [tool.innoproc] base_iri must end with '/'")
+        if config.default_language not in config.languages:
+            raise InputError(f"{source}: [tool.innoproc] default_language must be in languages")
+        return config
+
+
+def _find_root(start: Path) -> Path:
+    for folder in (start, *start.parents):
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and "[tool.innoproc]" in pyproject.read_text("utf-8"):
+            return folder
+    return start

@@ -1,0 +1,161 @@
+"""Stage 1: read ``ontology/``, ``data/`` and ``shapes/`` into one dataset.
+
+The ontology (and the model's vocabularies) go into the graph named by the ontology IRI. Each
+file in ``data/`` holds exactly one named graph, ``{base}id/source/{file stem}``: the claims of
+one source. Relative IRIs resolve against the configured base IRI. Anything that cannot be
+used raises :class:`InputError` naming the file, and the line and column or the resource.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.plugins.parsers.notation3 import BadSyntax
+from rdflib.term import Node
+
+from innoproc.config import Config
+from innoproc.errors import InputError
+
+
+@dataclass
+class Corpus:
+    """Everything the later stages read: the dataset, the shapes and where each graph came from."""
+
+    config: Config
+    dataset: Dataset
+    shapes: Graph
+    graph_files: dict[URIRef, Path] = field(default_factory=dict)
+    """Each named graph and the file it was read from (paths relative to the project)."""
+
+    @property
+    def ontology(self) -> Graph:
+        return self.dataset.graph(URIRef(self.config.ontology_iri))
+
+    @property
+    def source_graphs(self) -> list[URIRef]:
+        """The named graphs read from ``data/``, one per source, sorted."""
+        ontology = URIRef(self.config.ontology_iri)
+        return sorted(name for name in self.graph_files if name != ontology)
+
+    def files_of(self, node: Node) -> list[Path]:
+        """The files in which ``node`` is the subject of a statement."""
+        found = {
+            self.graph_files[name]
+            for _, _, _, name in quads(self.dataset, node)
+            if name is not None and name in self.graph_files
+        }
+        return sorted(found)
+
+
+DEFAULT_GRAPH = URIRef("urn:x-rdflib:default")
+
+
+def quads(dataset: Dataset, subject: Node | None = None) -> Iterator[tuple[Node, Node, Node, URIRef | None]]:
+    """The statements of ``dataset`` (about ``subject``, if given) with the name of their
+    graph, or None for the default graph."""
+    for s, p, o, g in dataset.quads((subject, None, None, None)):  # type: ignore[arg-type]
+        name = getattr(g, "identifier", g)
+        yield s, p, o, (None if name is None or name == DEFAULT_GRAPH else URIRef(str(name)))
+
+
+def load(config: Config) -> Corpus:
+    """Read the whole project into a :class:`Corpus`."""
+    dataset = Dataset()
+    corpus = Corpus(config=config, dataset=dataset, shapes=Graph())
+    ontology = dataset.graph(URIRef(config.ontology_iri))
+    for path in _files(config, config.ontology_dir, ".ttl"):
+        _parse(config, path, "turtle", ontology)
+        corpus.graph_files[URIRef(config.ontology_iri)] = Path(config.ontology_dir)
+    for path in _files(config, config.data_dir, ".trig"):
+        name, graph = _read_source(config, path)
+        if name in corpus.graph_files:
+            raise InputError(f"{_rel(config, path)}: graph <{name}> is also in {corpus.graph_files[name]}")
+        corpus.graph_files[name] = _rel(config, path)
+        target = dataset.graph(name)
+        for triple in graph:
+            target.add(triple)
+    for path in _files(config, config.shapes_dir, ".ttl"):
+        _parse(config, path, "turtle", corpus.shapes)
+    for prefix, namespace in corpus.shapes.namespaces():
+        dataset.bind(prefix, namespace, override=False)
+    return corpus
+
+
+def _files(config: Config, folder: str, suffix: str) -> list[Path]:
+    root = config.path(folder)
+    if not root.is_dir():
+        raise InputError(f"{folder}/: folder not found in {config.root}")
+    return sorted(p for p in root.rglob(f"*{suffix}") if p.is_file())
+
+
+def _rel(config: Config, path: Path) -> Path:
+    try:
+        return path.resolve().relative_to(config.root)
+    except ValueError:
+        return path
+
+
+def _read_source(config: Config, path: Path) -> tuple[URIRef, Graph]:
+    """Parse one data file; it must hold exactly ``<id/source/{stem}>`` and nothing else."""
+    scratch = Dataset()
+    _parse(config, path, "trig", scratch)
+    expected = URIRef(f"{config.base_iri}id/source/{path.stem}")
+    rel = _rel(config, path)
+    names = set()
+    for s, p, _, name in quads(scratch):
+        if name is None:
+            raise InputError(
+                f"{rel}: statement outside a named graph ({s.n3()} {p.n3()} ...): "
+                "every statement must sit in its source's graph"
+            )
+        names.add(name)
+    if names != {expected}:
+        found = ", ".join(sorted(f"<{n}>" for n in names)) or "no graph"
+        raise InputError(f"{rel}: must hold exactly one graph, <{expected}>; found {found}")
+    return expected, scratch.graph(expected)
+
+
+def _parse(config: Config, path: Path, fmt: str, into: Graph) -> None:
+    rel = _rel(config, path)
+    try:
+        with _quiet_rdflib():
+            into.parse(path, format=fmt, publicID=config.base_iri)
+    except BadSyntax as exc:
+        raise InputError(_syntax_message(rel, exc)) from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{rel}: not UTF-8 ({exc.reason} at byte {exc.start})") from exc
+    except Exception as exc:  # rdflib raises many kinds; each still names the file
+        raise InputError(f"{rel}: {exc}") from exc
+    for s, p, o in into.triples((None, None, None)):
+        if isinstance(o, Literal) and o.ill_typed:
+            raise InputError(
+                f"{rel}: {s.n3()} {p.n3()} has a malformed value "
+                f'"{o}" for its datatype <{o.datatype}>'
+            )
+
+
+def _syntax_message(rel: Path, exc: BadSyntax) -> str:
+    text: bytes | str = getattr(exc, "_str", b"")
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
+    offset = int(getattr(exc, "_i", 0))
+    line = data.count(b"\n", 0, offset) + 1
+    column = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+    why = getattr(exc, "_why", str(exc))
+    return f"{rel}:{line}:{column}: syntax error: {why}"
+
+
+@contextmanager
+def _quiet_rdflib() -> Iterator[None]:
+    """rdflib logs a traceback for each ill-typed literal; we report those ourselves."""
+    logger = logging.getLogger("rdflib.term")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)

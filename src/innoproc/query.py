@@ -1,0 +1,195 @@
+"""Stage 3: answer SPARQL queries, embedded, with pyoxigraph.
+
+The dataset is copied once into an in-memory Oxigraph store whose default graph is the union of
+all named graphs, so a query sees every source at once and ``GRAPH ?source { … }`` sees them one
+by one. Relative IRIs in a query resolve against the configured base IRI, like in the data.
+
+A query file in ``queries/`` starts with its question in comment lines::
+
+    # Question: Who are the partners of innoPROCUR?
+    # Vraag: Wie zijn de partners van innoPROCUR?
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib.term import Node
+
+from innoproc.load import Corpus, quads
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+
+class QueryError(Exception):
+    """A query that cannot be parsed or run; the message is the engine's."""
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    name: str = "query"
+    question: dict[str, str] = field(default_factory=dict)
+    """The question the query answers, by language (``en``, ``nl``)."""
+    path: Path | None = None
+
+    @classmethod
+    def from_text(cls, text: str, name: str = "query", path: Path | None = None) -> Query:
+        question = {}
+        for line in text.splitlines():
+            match = re.match(r"#\s*(Question|Vraag)\s*:\s*(.+)", line.strip())
+            if match:
+                question["en" if match.group(1) == "Question" else "nl"] = match.group(2).strip()
+        return cls(text=text, name=name, question=question, path=path)
+
+    @classmethod
+    def from_file(cls, path: Path) -> Query:
+        return cls.from_text(path.read_text("utf-8"), name=path.stem, path=path)
+
+
+def load_queries(folder: Path) -> list[Query]:
+    """Every ``*.rq`` file in ``folder``, sorted by name."""
+    return [Query.from_file(p) for p in sorted(folder.glob("*.rq"))]
+
+
+@dataclass
+class Result:
+    """The answer to a query: a table of bindings, a boolean, or triples."""
+
+    variables: list[str]
+    rows: list[tuple[Term | None, ...]]
+    boolean: bool | None = None
+    triples: list[ox.Triple] = field(default_factory=list)
+
+    def values(self) -> list[dict[str, str]]:
+        """Each row as plain strings: an IRI's text, a literal's lexical form."""
+        return [
+            {v: _plain(t) for v, t in zip(self.variables, row, strict=True) if t is not None}
+            for row in self.rows
+        ]
+
+    def render(self, fmt: str = "table") -> str:
+        if self.boolean is not None:
+            return _render_boolean(self.boolean, fmt)
+        if fmt == "json":
+            return _render_json(self)
+        if fmt in ("csv", "tsv"):
+            return _render_delimited(self, fmt)
+        return _render_table(self)
+
+
+def store_of(dataset: Dataset) -> ox.Store:
+    """An in-memory Oxigraph store holding every named graph of ``dataset``."""
+    store = ox.Store()
+    store.bulk_extend(
+        ox.Quad(_ox(s), _ox(p), _ox(o), ox.NamedNode(str(name)))  # type: ignore[arg-type]
+        for s, p, o, name in quads(dataset)
+        if name is not None
+    )
+    return store
+
+
+def run(corpus: Corpus, query: Query, store: ox.Store | None = None) -> Result:
+    """Run ``query`` on the corpus (or on ``store``, when one is already built)."""
+    store = store if store is not None else store_of(corpus.dataset)
+    try:
+        answer = store.query(
+            query.text, base_iri=corpus.config.base_iri, use_default_graph_as_union=True
+        )
+    except (SyntaxError, ValueError, OSError) as exc:
+        where = f"{query.path}: " if query.path else ""
+        raise QueryError(f"{where}{exc}") from exc
+    if isinstance(answer, ox.QueryBoolean):
+        return Result(variables=[], rows=[], boolean=bool(answer))
+    if isinstance(answer, ox.QuerySolutions):
+        variables = [v.value for v in answer.variables]
+        rows = [tuple(solution[v] for v in variables) for solution in answer]
+        return Result(variables=variables, rows=rows)
+    triples = sorted(answer, key=str)
+    return Result(variables=[], rows=[], triples=triples)
+
+
+def _ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"cannot store {term!r}")
+
+
+def _plain(term: Term) -> str:
+    if isinstance(term, ox.NamedNode | ox.Literal | ox.BlankNode):
+        return term.value
+    return str(term)
+
+
+def _render_boolean(value: bool, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps({"head": {}, "boolean": value}) + "\n"
+    return ("true" if value else "false") + "\n"
+
+
+def _render_table(result: Result) -> str:
+    if result.triples:
+        return "".join(f"{t} .\n" for t in result.triples)
+    header = result.variables
+    body = [[_plain(t) if t is not None else "" for t in row] for row in result.rows]
+    widths = [max([len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(header)]
+    lines = [" | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))]
+    lines.append("-+-".join("-" * w for w in widths))
+    lines += [" | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in body]
+    lines.append(f"({len(body)} row{'s' if len(body) != 1 else ''})")
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def _render_delimited(result: Result, fmt: str) -> str:
+    out = io.StringIO()
+    if fmt == "csv":
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(result.variables)
+        for row in result.rows:
+            writer.writerow([_plain(t) if t is not None else "" for t in row])
+        return out.getvalue()
+    lines = ["\t".join("?" + v for v in result.variables)]
+    lines += ["\t".join(str(t) if t is not None else "" for t in row) for row in result.rows]
+    return "\n".join(lines) + "\n"
+
+
+def _render_json(result: Result) -> str:
+    bindings = []
+    for row in result.rows:
+        binding = {}
+        for var, term in zip(result.variables, row, strict=True):
+            if term is not None:
+                binding[var] = _json_term(term)
+        bindings.append(binding)
+    document = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
+    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+
+
+def _json_term(term: Term) -> dict[str, str]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+            out["datatype"] = term.datatype.value
+        return out
+    return {"type": "triple", "value": str(term)}

@@ -1,0 +1,166 @@
+"""Stage 2: check the corpus against ``shapes/`` with pySHACL, the validator of record.
+
+The data graph is the union of the ontology graph and every source graph, plus one derived
+statement per resource and source, ``?resource ip:statedIn ?source``, so that the shapes can
+require every entity to be stated by a source. The report comes back twice: as an RDF graph
+(to publish) and as findings that name the resource, its label, the property and the file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyshacl import validate as shacl_validate
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from innoproc.load import Corpus, quads
+from innoproc.vocab import RDF, SH, SKOS, ip
+
+SEVERITY_ORDER = {SH.Violation: 0, SH.Warning: 1, SH.Info: 2}
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One validation result, in the words a person needs to fix it."""
+
+    severity: str
+    """``Violation``, ``Warning`` or ``Info``."""
+    files: tuple[str, ...]
+    focus: str
+    label: str
+    path: str
+    message: str
+    value: str
+    shape: str
+    component: str
+
+    def text(self) -> str:
+        where = ", ".join(self.files) or "(no file)"
+        subject = f"{self.label} <{self.focus}>" if self.label else f"<{self.focus}>"
+        path = f" {self.path}:" if self.path else ""
+        value = f" (value: {self.value})" if self.value else ""
+        return f"{self.severity}: {where}: {subject}{path} {self.message}{value}"
+
+
+@dataclass
+class Report:
+    conforms: bool
+    """True when there is no violation (warnings may remain)."""
+    findings: list[Finding]
+    graph: Graph
+    """The SHACL validation report as RDF."""
+
+    @property
+    def violations(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "Warning"]
+
+    def text(self) -> str:
+        lines = [f.text() for f in self.findings]
+        lines.append(
+            f"{'Conforms' if self.conforms else 'Does not conform'}: "
+            f"{len(self.violations)} violation(s), {len(self.warnings)} warning(s)."
+        )
+        return "\n".join(lines)
+
+
+def data_graph(corpus: Corpus) -> Graph:
+    """The graph the shapes see: the union of all graphs plus the derived ``ip:statedIn``."""
+    union = Graph()
+    for prefix, namespace in corpus.dataset.namespaces():
+        union.bind(prefix, namespace)
+    stated_in = ip(corpus.config.base_iri).statedIn
+    sources = set(corpus.source_graphs)
+    for s, p, o, name in quads(corpus.dataset):
+        union.add((s, p, o))
+        if name in sources and isinstance(s, URIRef):
+            union.add((s, stated_in, name))
+    return union
+
+
+def validate(corpus: Corpus, graph: Graph | None = None) -> Report:
+    """Validate ``graph`` (default: :func:`data_graph` of the corpus) with the corpus's shapes."""
+    data = graph if graph is not None else data_graph(corpus)
+    conforms, results, _ = shacl_validate(
+        data,
+        shacl_graph=corpus.shapes,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+        allow_infos=True,
+    )
+    findings = sorted(_findings(corpus, data, results))
+    return Report(conforms=bool(conforms), findings=findings, graph=results)
+
+
+def _findings(corpus: Corpus, data: Graph, results: Graph) -> list[Finding]:
+    out = []
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        focus = results.value(result, SH.focusNode)
+        severity = results.value(result, SH.resultSeverity)
+        path = results.value(result, SH.resultPath)
+        value = results.value(result, SH.value)
+        messages = sorted(str(m) for m in results.objects(result, SH.resultMessage))
+        files = tuple(str(p) for p in corpus.files_of(focus)) if focus is not None else ()
+        out.append(
+            Finding(
+                severity=_local(severity),
+                files=files,
+                focus=str(focus),
+                label=label(data, focus),
+                path=_path_text(results, path),
+                message=messages[0] if messages else "",
+                value=_value_text(value),
+                shape=str(results.value(result, SH.sourceShape) or ""),
+                component=_local(results.value(result, SH.sourceConstraintComponent)),
+            )
+        )
+    return out
+
+
+def label(graph: Graph, node: Node | None, language: str = "en") -> str:
+    """A label for messages: the prefLabel in ``language``, else any prefLabel, else none."""
+    if node is None:
+        return ""
+    labels = sorted(graph.objects(node, SKOS.prefLabel), key=str)  # type: ignore[arg-type]
+    for value in labels:
+        if isinstance(value, Literal) and value.language == language:
+            return str(value)
+    return str(labels[0]) if labels else ""
+
+
+def _local(node: Node | None) -> str:
+    if node is None:
+        return ""
+    text = str(node)
+    return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _path_text(results: Graph, path: Node | None) -> str:
+    if path is None:
+        return ""
+    if isinstance(path, BNode):
+        items = list(results.items(path))
+        if items:
+            return "/".join(results.namespace_manager.normalizeUri(i) for i in items)
+        return "(path)"
+    return results.namespace_manager.normalizeUri(path)  # type: ignore[arg-type]
+
+
+def _value_text(value: Node | None) -> str:
+    if value is None:
+        return ""
+    return value.n3() if isinstance(value, Literal) else str(value)
+
+
+def write_report(report: Report, path: Path) -> None:
+    """Write the report as Turtle, replacing ``path`` only once the new file is complete."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(report.graph.serialize(format="turtle"), encoding="utf-8")
+    partial.replace(path)
