@@ -54,7 +54,8 @@ def validate(ctx: click.Context, report: Path | None) -> None:
     Turtle when the data conforms. Exits 0 when it conforms, 1 on violations, 2 on an error.
     """
     from innoproc.load import load
-    from innoproc.validate import validate as run, write_report
+    from innoproc.validate import validate as run
+    from innoproc.validate import write_report
 
     try:
         config = _config(ctx)
@@ -70,7 +71,9 @@ def validate(ctx: click.Context, report: Path | None) -> None:
 
 
 @main.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=False)
+@click.argument(
+    "file", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=False
+)
 @click.option("--query", "text", help="The query itself, instead of a file.")
 @click.option(
     "--format",

@@ -69,8 +69,8 @@ class Config:
         table: dict[str, Any] = {}
         if pyproject.is_file():
             try:
-                table = tomllib.loads(pyproject.read_text("utf-8")).get("tool", {}).get(
-                    "innoproc", {}
+                table = (
+                    tomllib.loads(pyproject.read_text("utf-8")).get("tool", {}).get("innoproc", {})
                 )
             except tomllib.TOMLDecodeError as exc:
                 raise InputError(f"{pyproject}: {exc}") from exc

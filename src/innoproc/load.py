@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node
 
@@ -55,10 +55,12 @@ class Corpus:
 DEFAULT_GRAPH = URIRef("urn:x-rdflib:default")
 
 
-def quads(dataset: Dataset, subject: Node | None = None) -> Iterator[tuple[Node, Node, Node, URIRef | None]]:
+def quads(
+    dataset: Dataset, subject: Node | None = None
+) -> Iterator[tuple[Node, Node, Node, URIRef | None]]:
     """The statements of ``dataset`` (about ``subject``, if given) with the name of their
     graph, or None for the default graph."""
-    for s, p, o, g in dataset.quads((subject, None, None, None)):  # type: ignore[arg-type]
+    for s, p, o, g in dataset.quads((subject, None, None, None)):
         name = getattr(g, "identifier", g)
         yield s, p, o, (None if name is None or name == DEFAULT_GRAPH else URIRef(str(name)))
 
@@ -74,7 +76,9 @@ def load(config: Config) -> Corpus:
     for path in _files(config, config.data_dir, ".trig"):
         name, graph = _read_source(config, path)
         if name in corpus.graph_files:
-            raise InputError(f"{_rel(config, path)}: graph <{name}> is also in {corpus.graph_files[name]}")
+            raise InputError(
+                f"{_rel(config, path)}: graph <{name}> is also in {corpus.graph_files[name]}"
+            )
         corpus.graph_files[name] = _rel(config, path)
         target = dataset.graph(name)
         for triple in graph:
@@ -107,7 +111,11 @@ def _read_source(config: Config, path: Path) -> tuple[URIRef, Graph]:
     expected = URIRef(f"{config.base_iri}id/source/{path.stem}")
     rel = _rel(config, path)
     names = set()
-    for s, p, _, name in quads(scratch):
+    for s, p, o, name in quads(scratch):
+        if isinstance(s, BNode) or isinstance(o, BNode):
+            raise InputError(
+                f"{rel}: blank node in ({s.n3()} {p.n3()} {o.n3()}): give every resource an IRI"
+            )
         if name is None:
             raise InputError(
                 f"{rel}: statement outside a named graph ({s.n3()} {p.n3()} ...): "

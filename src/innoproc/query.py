@@ -1,8 +1,9 @@
 """Stage 3: answer SPARQL queries, embedded, with pyoxigraph.
 
 The dataset is copied once into an in-memory Oxigraph store whose default graph is the union of
-all named graphs, so a query sees every source at once and ``GRAPH ?source { … }`` sees them one
-by one. Relative IRIs in a query resolve against the configured base IRI, like in the data.
+all named graphs (each statement once), so a query sees every source at once and
+``GRAPH ?source { … }`` sees them one by one. Relative IRIs in a query resolve against the
+configured base IRI, like in the data.
 
 A query file in ``queries/`` starts with its question in comment lines::
 
@@ -86,12 +87,14 @@ class Result:
 
 
 def store_of(dataset: Dataset) -> ox.Store:
-    """An in-memory Oxigraph store holding every named graph of ``dataset``."""
+    """An in-memory Oxigraph store holding every named graph of ``dataset``, and their union
+    (as a set of triples) as its default graph."""
     store = ox.Store()
     store.bulk_extend(
-        ox.Quad(_ox(s), _ox(p), _ox(o), ox.NamedNode(str(name)))  # type: ignore[arg-type]
+        ox.Quad(_ox(s), _ox(p), _ox(o), graph)  # type: ignore[arg-type]
         for s, p, o, name in quads(dataset)
         if name is not None
+        for graph in (ox.NamedNode(str(name)), ox.DefaultGraph())
     )
     return store
 
@@ -100,9 +103,7 @@ def run(corpus: Corpus, query: Query, store: ox.Store | None = None) -> Result:
     """Run ``query`` on the corpus (or on ``store``, when one is already built)."""
     store = store if store is not None else store_of(corpus.dataset)
     try:
-        answer = store.query(
-            query.text, base_iri=corpus.config.base_iri, use_default_graph_as_union=True
-        )
+        answer = store.query(query.text, base_iri=corpus.config.base_iri)
     except (SyntaxError, ValueError, OSError) as exc:
         where = f"{query.path}: " if query.path else ""
         raise QueryError(f"{where}{exc}") from exc

@@ -94,8 +94,49 @@ def validate(corpus: Corpus, graph: Graph | None = None) -> Report:
         allow_warnings=True,
         allow_infos=True,
     )
-    findings = sorted(_findings(corpus, data, results))
-    return Report(conforms=bool(conforms), findings=findings, graph=results)
+    findings = _findings(corpus, data, results) + _duplicates(corpus, data, results)
+    return Report(conforms=bool(conforms), findings=sorted(findings), graph=results)
+
+
+def _duplicates(corpus: Corpus, data: Graph, results: Graph) -> list[Finding]:
+    """Resources that share a type and a prefLabel: probably one resource twice. Each is
+    reported as a warning, in the findings and in the report graph."""
+    groups: dict[tuple[Node, Node], set[Node]] = {}
+    for resource in set(data.subjects(SKOS.prefLabel, None)):
+        for kind in data.objects(resource, RDF.type):
+            for value in data.objects(resource, SKOS.prefLabel):
+                groups.setdefault((kind, value), set()).add(resource)
+    out = []
+    report = next(iter(results.subjects(RDF.type, SH.ValidationReport)), None)
+    for (_, value), members in sorted(groups.items(), key=str):
+        for resource in sorted(members, key=str):
+            others = ", ".join(str(m) for m in sorted(members - {resource}, key=str))
+            if not others:
+                continue
+            message = f'Probable duplicate of {others}: same type and label "{value}".'
+            out.append(
+                Finding(
+                    severity="Warning",
+                    files=tuple(str(p) for p in corpus.files_of(resource)),
+                    focus=str(resource),
+                    label=label(data, resource),
+                    path="skos:prefLabel",
+                    message=message,
+                    value=_value_text(value),
+                    shape="",
+                    component="DuplicateLabel",
+                )
+            )
+            if report is not None:
+                result = BNode()
+                results.add((report, SH.result, result))
+                results.add((result, RDF.type, SH.ValidationResult))
+                results.add((result, SH.focusNode, resource))
+                results.add((result, SH.resultPath, SKOS.prefLabel))
+                results.add((result, SH.value, value))
+                results.add((result, SH.resultSeverity, SH.Warning))
+                results.add((result, SH.resultMessage, Literal(message)))
+    return out
 
 
 def _findings(corpus: Corpus, data: Graph, results: Graph) -> list[Finding]:
@@ -127,7 +168,7 @@ def label(graph: Graph, node: Node | None, language: str = "en") -> str:
     """A label for messages: the prefLabel in ``language``, else any prefLabel, else none."""
     if node is None:
         return ""
-    labels = sorted(graph.objects(node, SKOS.prefLabel), key=str)  # type: ignore[arg-type]
+    labels = sorted(graph.objects(node, SKOS.prefLabel), key=str)
     for value in labels:
         if isinstance(value, Literal) and value.language == language:
             return str(value)
@@ -147,9 +188,9 @@ def _path_text(results: Graph, path: Node | None) -> str:
     if isinstance(path, BNode):
         items = list(results.items(path))
         if items:
-            return "/".join(results.namespace_manager.normalizeUri(i) for i in items)
+            return "/".join(results.namespace_manager.normalizeUri(str(i)) for i in items)
         return "(path)"
-    return results.namespace_manager.normalizeUri(path)  # type: ignore[arg-type]
+    return results.namespace_manager.normalizeUri(str(path))
 
 
 def _value_text(value: Node | None) -> str:

@@ -16,6 +16,19 @@ def ip(base_iri: str) -> Namespace:
 
 
 __all__ = [
-    "CV", "DCAT", "DCTERMS", "FOAF", "ORG", "OWL", "PROV", "RDF", "RDFS", "SH", "SKOS",
-    "SKOSXL", "TIME", "XSD", "ip",
+    "CV",
+    "DCAT",
+    "DCTERMS",
+    "FOAF",
+    "ORG",
+    "OWL",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "SH",
+    "SKOS",
+    "SKOSXL",
+    "TIME",
+    "XSD",
+    "ip",
 ]
