@@ -9,6 +9,7 @@ used raises :class:`InputError` naming the file, and the line and column or the 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from rdflib.term import Node
 
 from innoproc.config import Config
 from innoproc.errors import InputError
+from innoproc.vocab import XSD
 
 
 @dataclass
@@ -139,12 +141,31 @@ def _parse(config: Config, path: Path, fmt: str, into: Graph) -> None:
         raise InputError(f"{rel}: not UTF-8 ({exc.reason} at byte {exc.start})") from exc
     except Exception as exc:  # rdflib raises many kinds; each still names the file
         raise InputError(f"{rel}: {exc}") from exc
-    for s, p, o in into.triples((None, None, None)):
-        if isinstance(o, Literal) and o.ill_typed:
+    statements = (
+        ((s, p, o) for s, p, o, _ in into.quads((None, None, None, None)))
+        if isinstance(into, Dataset)
+        else into.triples((None, None, None))
+    )
+    for s, p, o in statements:
+        if isinstance(o, Literal) and (o.ill_typed or not _lexical_ok(o)):
             raise InputError(
                 f"{rel}: {s.n3()} {p.n3()} has a malformed value "
                 f'"{o}" for its datatype <{o.datatype}>'
             )
+
+
+_ZONE = r"(Z|[+-]\d{2}:\d{2})?"
+_LEXICAL = {
+    XSD.gYear: re.compile(rf"-?\d{{4,}}{_ZONE}"),
+    XSD.gYearMonth: re.compile(rf"-?\d{{4,}}-(0[1-9]|1[0-2]){_ZONE}"),
+    XSD.date: re.compile(rf"-?\d{{4,}}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]){_ZONE}"),
+}
+
+
+def _lexical_ok(literal: Literal) -> bool:
+    """rdflib accepts any text as an xsd:gYear or xsd:gYearMonth; check the date types' forms."""
+    pattern = _LEXICAL.get(literal.datatype) if literal.datatype else None
+    return pattern is None or pattern.fullmatch(str(literal)) is not None
 
 
 def _syntax_message(rel: Path, exc: BadSyntax) -> str:
