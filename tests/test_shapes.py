@@ -17,7 +17,7 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.collection import Collection
 
 from innoproc.config import Config
-from innoproc.load import Corpus
+from innoproc.load import Corpus, quads
 from innoproc.validate import validate
 from innoproc.vocab import RDF, RDFS, SH
 
@@ -154,6 +154,38 @@ CASES = [
     case(
         "establishedBy", "Class", INNOPROCUR, insert(INNOPROCUR, f"$this ip:establishedBy {PIANOO}")
     ),
+    case("identifier", "Datatype", DOCUMENT, insert(DOCUMENT, "$this dcterms:identifier 42")),
+    case("note", "Datatype", DOCUMENT, insert(DOCUMENT, '$this skos:note "untagged"')),
+    case("replaces", "Class", PIANOO, insert(PIANOO, f"$this dcterms:replaces {DOCUMENT}")),
+    case("xlabel", "Class", PIANOO, insert(PIANOO, f"$this skosxl:altLabel {DOCUMENT}")),
+    case("person-title", "Datatype", PERSON, insert(PERSON, '$this foaf:title "prof."@en')),
+    case("event-used", "Class", EVENT, insert(EVENT, f"$this prov:used {PIANOO}")),
+    case(
+        "document-dateAccepted",
+        "Or",
+        DOCUMENT,
+        insert(DOCUMENT, '$this dcterms:dateAccepted "soon"'),
+    ),
+    case("document-modified", "Or", DOCUMENT, insert(DOCUMENT, '$this dcterms:modified "later"')),
+    case(
+        "document-generatedBy",
+        "Class",
+        DOCUMENT,
+        insert(DOCUMENT, f"$this prov:wasGeneratedBy {PIANOO}"),
+    ),
+    case(
+        "document-references",
+        "Class",
+        DOCUMENT,
+        insert(DOCUMENT, f"$this dcterms:references {PIANOO}"),
+    ),
+    case("document-topic", "Class", DOCUMENT, insert(DOCUMENT, f"$this foaf:topic {CONCEPT}")),
+    case(
+        "document-spatial", "Class", DOCUMENT, insert(DOCUMENT, f"$this dcterms:spatial {PIANOO}")
+    ),
+    case("concept-related", "Class", CONCEPT, insert(CONCEPT, f"$this skos:related {PIANOO}")),
+    case("concept-notation", "Datatype", CONCEPT, insert(CONCEPT, "$this skos:notation 7")),
+    case("concept-topOf", "Class", CONCEPT, insert(CONCEPT, f"$this skos:topConceptOf {PIANOO}")),
     # sources
     case(
         "Source",
@@ -612,6 +644,21 @@ def test_constraint_reports_broken_data(
     assert expected in {(f.focus, f.shape, f.component) for f in after_findings}, after_findings
     before_findings = validate(corpus, before).findings
     assert expected not in {(f.focus, f.shape, f.component) for f in before_findings}
+
+
+def test_every_property_of_the_data_has_a_shape(corpus: Corpus, config: Config) -> None:
+    paths = set(corpus.shapes.objects(None, SH.path))
+    for path in list(paths):
+        if isinstance(path, BNode):
+            paths |= (
+                set(Collection(corpus.shapes, path))
+                if (path, RDF.first, None) in (corpus.shapes)
+                else set()
+            )
+            for alternative in corpus.shapes.objects(path, SH.alternativePath):
+                paths |= set(Collection(corpus.shapes, alternative))
+    used = {p for _, p, _, g in quads(corpus.dataset) if g in corpus.source_graphs}
+    assert used - paths == set()
 
 
 def test_every_constraint_has_a_case(corpus: Corpus, config: Config) -> None:
