@@ -99,3 +99,58 @@ def query(ctx: click.Context, file: Path | None, text: str | None, fmt: str) -> 
         _fail(InputError(str(exc)))
         return
     click.echo(result.render(fmt), nl=False)
+
+
+@main.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the site (default: from configuration, site/).",
+)
+@click.option("--strict", is_flag=True, help="Fail on missing labels, dangling links, warnings.")
+@click.pass_context
+def build(ctx: click.Context, out: Path | None, strict: bool) -> None:
+    """Load, validate and publish the graph as a static linked-data site.
+
+    Writes dumps, a description of every resource in Turtle, JSON-LD and N-Triples, and HTML
+    pages in every language. The new site replaces the old one only once it is complete.
+    Exits 0 when built, 1 when the data does not conform (or, with --strict, on any problem),
+    2 on bad input or an unwritable output folder.
+    """
+    from innoproc.build import BuildFailed
+    from innoproc.build import build as run
+
+    try:
+        built = run(_config(ctx), out, strict)
+    except InputError as exc:
+        _fail(exc)
+        return
+    except BuildFailed as exc:
+        click.echo(str(exc), err=True)
+        click.echo("error: build failed; the previous site is untouched", err=True)
+        sys.exit(1)
+    for problem in built.problems:
+        click.echo(f"warning: {problem}", err=True)
+    click.echo(f"Built {built.files} files in {built.out} ({len(built.problems)} problem(s)).")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option(
+    "--build/--no-build",
+    "rebuild",
+    default=True,
+    show_default=True,
+    help="Build the site before serving it.",
+)
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, rebuild: bool) -> None:
+    """Serve the built site over HTTP for a person to browse."""
+    from innoproc.serve import serve as run
+
+    config = _config(ctx)
+    if rebuild:
+        ctx.invoke(build)
+    run(config.path(config.output), host, port)

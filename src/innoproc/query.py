@@ -102,8 +102,13 @@ def store_of(dataset: Dataset) -> ox.Store:
 def run(corpus: Corpus, query: Query, store: ox.Store | None = None) -> Result:
     """Run ``query`` on the corpus (or on ``store``, when one is already built)."""
     store = store if store is not None else store_of(corpus.dataset)
+    return execute(store, query, corpus.config.base_iri)
+
+
+def execute(store: ox.Store, query: Query, base_iri: str) -> Result:
+    """Run ``query`` on ``store``, resolving its relative IRIs against ``base_iri``."""
     try:
-        answer = store.query(query.text, base_iri=corpus.config.base_iri)
+        answer = store.query(query.text, base_iri=base_iri)
     except (SyntaxError, ValueError, OSError) as exc:
         where = f"{query.path}: " if query.path else ""
         raise QueryError(f"{where}{exc}") from exc

@@ -1,0 +1,91 @@
+"""The whole pipeline: load, validate, gather, then write the site atomically.
+
+The new site is written into a fresh folder beside the output folder and swapped in only once
+it is complete, so a failed build leaves the previous site as it was.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from innoproc.config import Config
+from innoproc.dump import write_description, write_dumps
+from innoproc.errors import InputError
+from innoproc.gather import gather
+from innoproc.load import load
+from innoproc.query import execute, load_queries, store_of
+from innoproc.render import Renderer, write_pages
+from innoproc.validate import validate, write_report
+
+
+class BuildFailed(Exception):
+    """The data does not conform, or strict mode found problems: the message lists them."""
+
+
+@dataclass
+class Built:
+    out: Path
+    files: int
+    problems: list[str] = field(default_factory=list)
+    """Missing labels, dangling links and shape warnings (strict mode fails on any)."""
+
+
+def build(config: Config, out: Path | None = None, strict: bool = False) -> Built:
+    target = (out or config.path(config.output)).resolve()
+    corpus = load(config)
+    report = validate(corpus)
+    if not report.conforms:
+        raise BuildFailed(report.text())
+    index = gather(corpus)
+    problems = index.problems + [f.text() for f in report.warnings]
+    if strict and problems:
+        raise BuildFailed(
+            "\n".join(problems) + f"\nStrict mode: {len(problems)} problem(s), nothing written."
+        )
+    store = store_of(corpus.dataset)
+    queries = load_queries(config.path(config.queries_dir))
+    answers = {q.name: (q, execute(store, q, config.base_iri)) for q in queries}
+    renderer = Renderer(index, corpus.ontology, corpus.shapes, answers)
+
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fresh = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
+    except OSError as exc:
+        raise InputError(f"{target}: cannot write the site there ({exc.strerror})") from exc
+    try:
+        files = write_dumps(corpus, fresh)
+        for resource in index.resources.values():
+            files += write_description(index, resource, fresh, corpus.dataset)
+        files += write_pages(renderer, fresh)
+        (fresh / "ontology.ttl").write_text(corpus.ontology.serialize(format="turtle"), "utf-8")
+        (fresh / "shapes.ttl").write_text(corpus.shapes.serialize(format="turtle"), "utf-8")
+        write_report(report, fresh / "validation-report.ttl")
+        _swap(fresh, target)
+    except jinja2.TemplateError as exc:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise InputError(f"template error: {exc}") from exc
+    except OSError as exc:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise InputError(f"{target}: cannot write the site ({exc})") from exc
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    count = sum(1 for p in target.rglob("*") if p.is_file())
+    return Built(out=target, files=count, problems=problems)
+
+
+def _swap(fresh: Path, target: Path) -> None:
+    """Put ``fresh`` where ``target`` is, moving the old site aside first, then removing it."""
+    old = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
+        old.rmdir()
+        target.rename(old)
+    fresh.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

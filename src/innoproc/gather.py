@@ -1,0 +1,218 @@
+"""Stage 3: gather the whole graph once into an index that every page reads.
+
+One pass over the dataset computes each resource's statements (with the sources that make
+them), its incoming links, its labels in every language, the memberships, the disagreements
+and the counts. Rendering then only looks things up: no page asks the graph a question.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from innoproc.config import Config
+from innoproc.load import Corpus, quads
+from innoproc.vocab import DCTERMS, FOAF, ORG, RDF, RDFS, SKOS, ip
+
+COUNTRY = "http://publications.europa.eu/resource/authority/country/"
+LINKABLE = re.compile(r"^(https?|mailto):", re.IGNORECASE)
+
+
+@dataclass
+class Statement:
+    """One (property, value) of a resource, with the sources that state it."""
+
+    predicate: URIRef
+    value: Node
+    sources: list[URIRef]
+
+
+@dataclass
+class Resource:
+    iri: URIRef
+    path: str
+    """Where its files live in the site, without extension: ``initiative/innoprocur``."""
+    kind: str
+    """The first segment of ``path``: ``initiative``, ``organisation``, ``country`` ..."""
+    types: list[URIRef] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
+    incoming: list[tuple[URIRef, URIRef, list[URIRef]]] = field(default_factory=list)
+    """(subject, predicate, sources) of the statements that point here."""
+
+
+@dataclass
+class Conflict:
+    predicate: URIRef
+    claims: list[tuple[Node, list[URIRef]]]
+    """Each value with the sources that state it."""
+
+
+@dataclass
+class Membership:
+    iri: URIRef
+    member: Node | None
+    organization: Node | None
+    role: Node | None
+    period: Node | None
+    sources: list[URIRef]
+
+
+@dataclass
+class Index:
+    """Everything the pages and files need, computed once."""
+
+    config: Config
+    resources: dict[URIRef, Resource]
+    labels: dict[Node, dict[str, str]]
+    """Each node's labels by language; ``""`` is the untagged one."""
+    single_valued: set[URIRef]
+    sources: list[URIRef]
+    memberships: list[Membership]
+    problems: list[str] = field(default_factory=list)
+    """Missing labels and dangling links, for strict mode."""
+
+    def label(self, node: Node, language: str) -> str:
+        """The label in ``language``, else in the other configured languages in their order,
+        else the untagged one, else the IRI's last segment."""
+        found = self.labels.get(node, {})
+        for lang in (language, *self.config.languages, ""):
+            if lang in found:
+                return found[lang]
+        if isinstance(node, Literal):
+            return str(node)
+        text = str(node)
+        return re.split(r"[/#]", text.rstrip("/#"))[-1] or text
+
+    def by_kind(self) -> dict[str, list[Resource]]:
+        out: dict[str, list[Resource]] = defaultdict(list)
+        for resource in self.resources.values():
+            out[resource.kind].append(resource)
+        for kind in out:
+            out[kind].sort(key=lambda r: (self.label(r.iri, self.config.default_language), r.iri))
+        return dict(sorted(out.items()))
+
+    def conflicts(self, resource: Resource) -> list[Conflict]:
+        """Single-valued properties to which sources give different values (per language)."""
+        out = []
+        groups: dict[tuple[URIRef, str], list[Statement]] = defaultdict(list)
+        for statement in resource.statements:
+            if statement.predicate in self.single_valued:
+                language = statement.value.language if isinstance(statement.value, Literal) else ""
+                groups[(statement.predicate, language or "")].append(statement)
+        for (predicate, _), statements in sorted(groups.items()):
+            if len(statements) > 1:
+                claims = [(s.value, s.sources) for s in statements]
+                out.append(Conflict(predicate=predicate, claims=claims))
+        return out
+
+    def memberships_of(self, node: Node) -> list[Membership]:
+        return [m for m in self.memberships if node in (m.member, m.organization)]
+
+
+def page_path(config: Config, iri: Node) -> str | None:
+    """The site path of a resource that gets pages, or None."""
+    text = str(iri)
+    if not isinstance(iri, URIRef):
+        return None
+    if text.startswith(config.base_iri + "id/"):
+        return text[len(config.base_iri) + 3 :]
+    if text.startswith(COUNTRY):
+        return "country/" + text[len(COUNTRY) :]
+    return None
+
+
+def gather(corpus: Corpus) -> Index:
+    config = corpus.config
+    ontology = URIRef(config.ontology_iri)
+    vocab = ip(config.base_iri)
+
+    # one pass: statements grouped by subject, (predicate, value) -> sources
+    by_subject: dict[Node, dict[tuple[Node, Node], set[URIRef]]] = defaultdict(dict)
+    for s, p, o, graph in quads(corpus.dataset):
+        source = graph if graph is not None else ontology
+        by_subject[s].setdefault((p, o), set()).add(source)
+
+    labels: dict[Node, dict[str, str]] = defaultdict(dict)
+    for subject, statements in by_subject.items():
+        for (p, o), _ in sorted(statements.items(), key=str):
+            if p in (SKOS.prefLabel, RDFS.label) and isinstance(o, Literal):
+                labels[subject].setdefault(o.language or "", str(o))
+        for (p, o), _ in sorted(statements.items(), key=str):
+            if p in (FOAF.name, DCTERMS.title) and isinstance(o, Literal):
+                labels[subject].setdefault(o.language or "", str(o))
+
+    resources: dict[URIRef, Resource] = {}
+    for subject in sorted(by_subject, key=str):
+        path = page_path(config, subject)
+        if path is None or not isinstance(subject, URIRef):
+            continue
+        statements = by_subject[subject]
+        resources[subject] = Resource(
+            iri=subject,
+            path=path,
+            kind=path.split("/", 1)[0],
+            types=sorted({o for (p, o) in statements if p == RDF.type}, key=str),  # type: ignore[misc]
+            statements=[
+                Statement(URIRef(str(p)), o, sorted(sources))
+                for (p, o), sources in sorted(statements.items(), key=_statement_key)
+            ],
+        )
+
+    problems = []
+    for subject, statements in sorted(by_subject.items(), key=lambda kv: str(kv[0])):
+        for (p, o), sources in sorted(statements.items(), key=_statement_key):
+            if o in resources and p != RDF.type:
+                resources[o].incoming.append((subject, p, sorted(sources)))  # type: ignore[arg-type, index]
+            elif (
+                isinstance(o, URIRef)
+                and str(o).startswith(config.base_iri + "id/")
+                and o not in resources
+            ):
+                problems.append(f"dangling link: <{subject}> {p.n3()} <{o}>")
+    for resource in resources.values():
+        for language in config.languages:
+            if language not in labels.get(resource.iri, {}):
+                problems.append(f"missing label ({language}): <{resource.iri}>")
+
+    memberships = []
+    for resource in resources.values():
+        if ORG.Membership in resource.types:
+            values = {s.predicate: s.value for s in resource.statements}
+            cited = sorted({g for s in resource.statements for g in s.sources})
+            memberships.append(
+                Membership(
+                    iri=resource.iri,
+                    member=values.get(ORG.member),
+                    organization=values.get(ORG.organization),
+                    role=values.get(ORG.role),
+                    period=values.get(ORG.memberDuring),
+                    sources=cited,
+                )
+            )
+
+    single_valued = {
+        s for s in by_subject if (RDF.type, vocab.SingleValuedProperty) in by_subject[s]
+    }
+    return Index(
+        config=config,
+        resources=resources,
+        labels=dict(labels),
+        single_valued=single_valued,  # type: ignore[arg-type]
+        sources=corpus.source_graphs,
+        memberships=memberships,
+        problems=problems,
+    )
+
+
+def _statement_key(item: tuple[tuple[Node, Node], object]) -> tuple[str, str, str]:
+    (p, o), _ = item
+    return (str(p), type(o).__name__, str(o))
+
+
+def linkable(node: Node) -> bool:
+    """An external IRI that may become a link: http(s) or mailto only, never ``javascript:``."""
+    return isinstance(node, URIRef) and bool(LINKABLE.match(str(node)))

@@ -1,0 +1,347 @@
+"""Stage 4b: render the HTML pages, in every configured language, from the gathered index.
+
+Templates are one tree under ``templates/`` with ``base.html`` at its root; autoescape and
+strict undefined are on. Interface strings come from ``templates/ui.toml``, labels from the
+graph. Every link is relative, so the site works under any path.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+
+from innoproc.dump import DUMP, MEDIA_TYPES, RDF_FORMATS
+from innoproc.gather import Index, Resource, linkable
+from innoproc.query import Query, Result
+from innoproc.vocab import DCTERMS, FOAF, ORG, OWL, RDF, RDFS, SH, SKOS, ip
+
+DUMP_FORMATS = [
+    ("trig", "TriG"),
+    ("nq", "N-Quads"),
+    ("ttl", "Turtle"),
+    ("nt", "N-Triples"),
+    ("nt.gz", "N-Triples (gzip)"),
+    ("jsonld", "JSON-LD"),
+]
+FORMAT_NAMES = {"ttl": "Turtle", "jsonld": "JSON-LD", "nt": "N-Triples"}
+SCHEMA_TYPES = {
+    FOAF.Person: "Person",
+    ORG.Organization: "Organization",
+    FOAF.Document: "CreativeWork",
+    URIRef("http://data.europa.eu/m8g/PublicEvent"): "Event",
+    URIRef("http://purl.org/dc/terms/Location"): "Place",
+}
+
+
+@dataclass
+class Value:
+    """A value as a page shows it."""
+
+    text: str
+    href: str | None = None
+    lang: str | None = None
+    external: bool = False
+
+
+@dataclass
+class Page:
+    """One page being rendered: its language, its place in the site, and the sources it cites."""
+
+    renderer: Renderer
+    lang: str
+    path: str
+    """The page's file, relative to the site root: ``en/initiative/innoprocur.html``."""
+    cited: list[URIRef] = field(default_factory=list)
+
+    @property
+    def t(self) -> dict[str, str]:
+        return self.renderer.ui[self.lang]
+
+    def url(self, target: str) -> str:
+        """A link from this page to ``target`` (relative to the site root)."""
+        return posixpath.relpath(target, posixpath.dirname(self.path) or ".")
+
+    def page_of(self, path: str, lang: str | None = None) -> str:
+        return self.url(f"{lang or self.lang}/{path}.html")
+
+    def label(self, node: Node) -> str:
+        return self.renderer.index.label(node, self.lang)
+
+    def value(self, node: Node) -> Value:
+        index = self.renderer.index
+        if isinstance(node, Literal):
+            lang = node.language if node.language and node.language != self.lang else None
+            return Value(text=str(node), lang=lang)
+        resource = index.resources.get(node)  # type: ignore[call-overload]
+        if resource is not None:
+            return Value(text=self.label(node), href=self.page_of(resource.path))
+        if node in self.renderer.terms:
+            return Value(
+                text=self.label(node),
+                href=self.url(f"{self.lang}/ontology.html") + "#" + str(node).rsplit("#", 1)[-1],
+            )
+        text = self.label(node) if node in index.labels else str(node)
+        if linkable(node):
+            return Value(text=text, href=str(node), external=True)
+        return Value(text=text)
+
+    def cite(self, sources: Iterable[URIRef]) -> list[int]:
+        """Numbers of ``sources`` in this page's list of sources, adding the new ones."""
+        numbers = []
+        for source in sources:
+            if source not in self.cited:
+                self.cited.append(source)
+            numbers.append(self.cited.index(source) + 1)
+        return numbers
+
+    def alternates(self, path: str) -> list[tuple[str, str, str]]:
+        """(language, its name, link) for this page in every other language."""
+        return [
+            (lang, self.renderer.ui[lang]["language_name"], self.url(f"{lang}/{path}"))
+            for lang in self.renderer.config.languages
+            if lang != self.lang
+        ]
+
+
+class Renderer:
+    def __init__(
+        self, index: Index, ontology: Graph, shapes: Graph, answers: dict[str, tuple[Query, Result]]
+    ) -> None:
+        self.index = index
+        self.config = index.config
+        self.ontology_graph = ontology
+        self.shapes_graph = shapes
+        self.answers = answers
+        self.queries = [query for query, _ in answers.values()]
+        text = resources.files("innoproc").joinpath("templates/ui.toml").read_text("utf-8")
+        ui = tomllib.loads(text)
+        self.ui: dict[str, dict[str, str]] = {lang: ui[lang] for lang in self.config.languages}
+        self.kinds: dict[str, dict[str, str]] = ui["kinds"]
+        vocab = self.config.vocab
+        self.terms = {s for s in index.labels if isinstance(s, URIRef) and str(s).startswith(vocab)}
+        self.env = jinja2.Environment(
+            loader=jinja2.PackageLoader("innoproc", "templates"),
+            autoescape=jinja2.select_autoescape(["html"]),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+
+    # ------------------------------------------------------------------ pages
+
+    def pages(self) -> Iterable[tuple[str, str]]:
+        """Every page of the site as (path, HTML)."""
+        default = self.config.default_language
+        yield "index.html", self.home(Page(self, default, "index.html"), "index.html")
+        for lang in self.config.languages:
+            yield (
+                f"{lang}/index.html",
+                self.home(Page(self, lang, f"{lang}/index.html"), "index.html"),
+            )
+            for kind, members in self.index.by_kind().items():
+                path = f"{lang}/{kind}/index.html"
+                yield path, self.listing(Page(self, lang, path), kind, members)
+            for resource in self.index.resources.values():
+                path = f"{lang}/{resource.path}.html"
+                yield path, self.resource(Page(self, lang, path), resource)
+            for query in self.queries:
+                path = f"{lang}/query/{query.name}.html"
+                yield path, self.query(Page(self, lang, path), query)
+            path = f"{lang}/ontology.html"
+            yield path, self.ontology(Page(self, lang, path))
+
+    def _render(self, template: str, page: Page, **context: Any) -> str:
+        return self.env.get_template(template).render(
+            page=page,
+            t=page.t,
+            lang=page.lang,
+            site_title=self.config.title,
+            config=self.config,
+            **context,
+        )
+
+    def home(self, page: Page, here: str) -> str:
+        initiatives = [
+            r
+            for r in self.index.resources.values()
+            if ip(self.config.base_iri).Initiative in r.types
+        ]
+        counts = [
+            (kind, self.kinds[page.lang].get(kind, kind), len(members))
+            for kind, members in self.index.by_kind().items()
+        ]
+        return self._render(
+            "home.html",
+            page,
+            here=here,
+            canonical=self.config.base_iri + f"{page.lang}/index.html",
+            initiatives=sorted(initiatives, key=lambda r: page.label(r.iri)),
+            description=lambda r: self._text(r, DCTERMS.description, page.lang),
+            counts=counts,
+            dumps=[(f"{DUMP}.{ext}", name) for ext, name in DUMP_FORMATS],
+            queries=self.queries,
+        )
+
+    def listing(self, page: Page, kind: str, members: list[Resource]) -> str:
+        return self._render(
+            "listing.html",
+            page,
+            here=f"{kind}/index.html",
+            canonical=self.config.base_iri + page.path,
+            kind_name=self.kinds[page.lang].get(kind, kind),
+            members=sorted(members, key=lambda r: (page.label(r.iri).casefold(), str(r.iri))),
+        )
+
+    def resource(self, page: Page, resource: Resource) -> str:
+        description = self._text(resource, DCTERMS.description, page.lang)
+        conflicts = self.index.conflicts(resource)
+        memberships = sorted(
+            self.index.memberships_of(resource.iri),
+            key=lambda m: tuple(
+                page.label(n).casefold() if n is not None else ""
+                for n in (m.organization, m.role, m.member)
+            ),
+        )
+        return self._render(
+            "resource.html",
+            page,
+            here=f"{resource.path}.html",
+            canonical=str(resource.iri)
+            if str(resource.iri).startswith(self.config.base_iri)
+            else self.config.base_iri + page.path,
+            resource=resource,
+            title=page.label(resource.iri),
+            description=description,
+            statements=resource.statements,
+            incoming=resource.incoming,
+            conflicts=conflicts,
+            memberships=memberships,
+            formats=[
+                (f"id/{resource.path}.{ext}", FORMAT_NAMES[ext], MEDIA_TYPES[ext])
+                for ext in RDF_FORMATS
+            ],
+            jsonld=self._schema_org(page, resource, description),
+        )
+
+    def query(self, page: Page, query: Query) -> str:
+        result = self.answers[query.name][1]
+        return self._render(
+            "query.html",
+            page,
+            here=f"query/{query.name}.html",
+            canonical=self.config.base_iri + page.path,
+            query=query,
+            question=query.question.get(page.lang) or query.question.get("en") or query.name,
+            result=result,
+            cell=lambda term: page.value(_rdflib(term)) if term is not None else None,
+        )
+
+    def ontology(self, page: Page) -> str:
+        graph = self.ontology_graph
+        vocab = self.config.vocab
+        own = sorted(
+            (
+                t
+                for t in graph.subjects(RDFS.isDefinedBy, URIRef(self.config.ontology_iri))
+                if str(t).startswith(vocab)
+            ),
+            key=str,
+        )
+        classes = [t for t in own if (t, RDF.type, OWL.Class) in graph]
+        properties = [t for t in own if t not in classes]
+        return self._render(
+            "ontology.html",
+            page,
+            here="ontology.html",
+            canonical=self.config.ontology_iri,
+            ontology=URIRef(self.config.ontology_iri),
+            classes=classes,
+            properties=properties,
+            graph=graph,
+            anchor=lambda t: str(t).rsplit("#", 1)[-1],
+            definition=lambda t: self._literal(graph.objects(t, SKOS.definition), page.lang),
+            parents=lambda t: sorted(
+                set(graph.objects(t, RDFS.subClassOf)) | set(graph.objects(t, RDFS.subPropertyOf)),
+                key=str,
+            ),
+            domain=lambda t: sorted(graph.objects(t, RDFS.domain), key=str),
+            range_=lambda t: sorted(graph.objects(t, RDFS.range), key=str),
+            shapes=lambda t: self._shapes_of(t),
+        )
+
+    # ------------------------------------------------------------------ helpers
+
+    def _shapes_of(self, term: Node) -> list[str]:
+        shapes = self.shapes_graph
+        found = set(shapes.subjects(SH.targetClass, term)) | set(shapes.subjects(SH.path, term))
+        return sorted(str(s).rsplit("#", 1)[-1] for s in found if isinstance(s, URIRef))
+
+    def _text(self, resource: Resource, predicate: URIRef, lang: str) -> Value | None:
+        values = [s.value for s in resource.statements if s.predicate == predicate]
+        literal = self._literal(values, lang)
+        if literal is None:
+            return None
+        return Value(text=str(literal), lang=literal.language if literal.language != lang else None)
+
+    def _literal(self, values: Iterable[Node], lang: str) -> Literal | None:
+        literals = sorted((v for v in values if isinstance(v, Literal)), key=str)
+        for wanted in (lang, *self.config.languages, None):
+            for literal in literals:
+                if literal.language == wanted:
+                    return literal
+        return literals[0] if literals else None
+
+    def _schema_org(self, page: Page, resource: Resource, description: Value | None) -> str:
+        kind = next((SCHEMA_TYPES[t] for t in resource.types if t in SCHEMA_TYPES), "Thing")
+        if ip(self.config.base_iri).Initiative in resource.types:
+            kind = "Project"
+        data: dict[str, Any] = {
+            "@context": "https://schema.org",
+            "@type": kind,
+            "@id": str(resource.iri),
+            "name": page.label(resource.iri),
+            "inLanguage": page.lang,
+        }
+        if description is not None:
+            data["description"] = description.text
+        same = sorted(str(s.value) for s in resource.statements if s.predicate == OWL.sameAs)
+        if same:
+            data["sameAs"] = same
+        text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1)
+        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _rdflib(term: Any) -> Node:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    return Literal(str(term))
+
+
+def write_pages(renderer: Renderer, out: Path) -> list[Path]:
+    written = []
+    for path, html in renderer.pages():
+        target = out / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(html, "utf-8")
+        written.append(target)
+    static = resources.files("innoproc").joinpath("static")
+    (out / "assets").mkdir(parents=True, exist_ok=True)
+    for item in sorted(static.iterdir(), key=lambda i: i.name):
+        (out / "assets" / item.name).write_bytes(item.read_bytes())
+    return written
