@@ -11,8 +11,6 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jinja2
-
 from innoproc.config import Config
 from innoproc.dump import write_description, write_dumps
 from innoproc.errors import InputError
@@ -66,9 +64,6 @@ def build(config: Config, out: Path | None = None, strict: bool = False) -> Buil
         (fresh / "shapes.ttl").write_text(corpus.shapes.serialize(format="turtle"), "utf-8")
         write_report(report, fresh / "validation-report.ttl")
         _swap(fresh, target)
-    except jinja2.TemplateError as exc:
-        shutil.rmtree(fresh, ignore_errors=True)
-        raise InputError(f"template error: {exc}") from exc
     except OSError as exc:
         shutil.rmtree(fresh, ignore_errors=True)
         raise InputError(f"{target}: cannot write the site ({exc})") from exc

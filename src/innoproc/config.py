@@ -45,6 +45,8 @@ class Config:
     data_dir: str = "data"
     shapes_dir: str = "shapes"
     queries_dir: str = "queries"
+    templates_dir: str = ""
+    """A folder of templates that replace the built-in ones of the same name (none by default)."""
     report: str = "validation-report.ttl"
     """Where ``innoproc validate`` writes its report, relative to the project folder."""
 

@@ -11,12 +11,12 @@ import gzip
 import io
 from pathlib import Path
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph, URIRef
 from rdflib.term import Node
 
 from innoproc.gather import Index, Resource
 from innoproc.load import Corpus, quads
-from innoproc.vocab import RDFS, SKOS
+from innoproc.vocab import RDFS
 
 DUMP = "dumps/innoproc"
 RDF_FORMATS = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt"}
@@ -66,14 +66,14 @@ def describe(index: Index, resource: Resource) -> Graph:
     """A resource's description: its statements, the statements that point to it, and the
     labels of every resource either of those names."""
     graph = Graph()
-    triples = [(resource.iri, s.predicate, s.value) for s in resource.statements]
+    triples: list[tuple[Node, Node, Node]] = [
+        (resource.iri, s.predicate, s.value) for s in resource.statements
+    ]
     triples += [(subject, predicate, resource.iri) for subject, predicate, _ in resource.incoming]
     linked = {t[2] for t in triples} | {t[0] for t in triples}
     linked.discard(resource.iri)
     for node in sorted(linked, key=str):
-        if isinstance(node, URIRef):
-            for language, text in sorted(index.labels.get(node, {}).items()):
-                triples.append((node, SKOS.prefLabel, Literal(text, lang=language or None)))
+        triples += [(node, p, o) for p, o in index.label_statements.get(node, [])]
     for triple in sorted(set(triples), key=_key3):
         graph.add(triple)
     return graph

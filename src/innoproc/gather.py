@@ -69,6 +69,8 @@ class Index:
     resources: dict[URIRef, Resource]
     labels: dict[Node, dict[str, str]]
     """Each node's labels by language; ``""`` is the untagged one."""
+    label_statements: dict[Node, list[tuple[URIRef, Literal]]]
+    """Each node's ``skos:prefLabel`` and ``rdfs:label`` statements, as the data has them."""
     single_valued: set[URIRef]
     sources: list[URIRef]
     memberships: list[Membership]
@@ -137,10 +139,12 @@ def gather(corpus: Corpus) -> Index:
         by_subject[s].setdefault((p, o), set()).add(source)
 
     labels: dict[Node, dict[str, str]] = defaultdict(dict)
+    label_statements: dict[Node, list[tuple[URIRef, Literal]]] = defaultdict(list)
     for subject, statements in by_subject.items():
         for (p, o), _ in sorted(statements.items(), key=str):
             if p in (SKOS.prefLabel, RDFS.label) and isinstance(o, Literal):
                 labels[subject].setdefault(o.language or "", str(o))
+                label_statements[subject].append((URIRef(str(p)), o))
         for (p, o), _ in sorted(statements.items(), key=str):
             if p in (FOAF.name, DCTERMS.title) and isinstance(o, Literal):
                 labels[subject].setdefault(o.language or "", str(o))
@@ -201,6 +205,7 @@ def gather(corpus: Corpus) -> Index:
         config=config,
         resources=resources,
         labels=dict(labels),
+        label_statements=dict(label_statements),
         single_valued=single_valued,  # type: ignore[arg-type]
         sources=corpus.source_graphs,
         memberships=memberships,

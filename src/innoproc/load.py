@@ -44,13 +44,21 @@ class Corpus:
         ontology = URIRef(self.config.ontology_iri)
         return sorted(name for name in self.graph_files if name != ontology)
 
-    def files_of(self, node: Node) -> list[Path]:
-        """The files in which ``node`` is the subject of a statement."""
+    def files_of(
+        self, node: Node, predicate: Node | None = None, value: Node | None = None
+    ) -> list[Path]:
+        """The files in which ``node`` is the subject of a statement (with ``predicate`` and
+        ``value``, when given and some file states exactly that)."""
         found = {
             self.graph_files[name]
-            for _, _, _, name in quads(self.dataset, node)
-            if name is not None and name in self.graph_files
+            for _, p, o, name in quads(self.dataset, node)
+            if name is not None
+            and name in self.graph_files
+            and (predicate is None or p == predicate)
+            and (value is None or o == value)
         }
+        if not found and (predicate is not None or value is not None):
+            return self.files_of(node)
         return sorted(found)
 
 

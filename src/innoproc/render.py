@@ -22,6 +22,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from innoproc.dump import DUMP, MEDIA_TYPES, RDF_FORMATS
+from innoproc.errors import InputError
 from innoproc.gather import Index, Resource, linkable
 from innoproc.query import Query, Result
 from innoproc.vocab import DCTERMS, FOAF, ORG, OWL, RDF, RDFS, SH, SKOS, ip
@@ -130,8 +131,12 @@ class Renderer:
         self.kinds: dict[str, dict[str, str]] = ui["kinds"]
         vocab = self.config.vocab
         self.terms = {s for s in index.labels if isinstance(s, URIRef) and str(s).startswith(vocab)}
+        loader: jinja2.BaseLoader = jinja2.PackageLoader("innoproc", "templates")
+        if self.config.templates_dir:
+            own = jinja2.FileSystemLoader(self.config.path(self.config.templates_dir))
+            loader = jinja2.ChoiceLoader([own, loader])
         self.env = jinja2.Environment(
-            loader=jinja2.PackageLoader("innoproc", "templates"),
+            loader=loader,
             autoescape=jinja2.select_autoescape(["html"]),
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -163,14 +168,19 @@ class Renderer:
             yield path, self.ontology(Page(self, lang, path))
 
     def _render(self, template: str, page: Page, **context: Any) -> str:
-        return self.env.get_template(template).render(
-            page=page,
-            t=page.t,
-            lang=page.lang,
-            site_title=self.config.title,
-            config=self.config,
-            **context,
-        )
+        try:
+            return self.env.get_template(template).render(
+                page=page,
+                t=page.t,
+                lang=page.lang,
+                site_title=self.config.title,
+                config=self.config,
+                **context,
+            )
+        except jinja2.TemplateSyntaxError as exc:
+            raise InputError(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}") from exc
+        except jinja2.TemplateError as exc:
+            raise InputError(f"{template}, rendering {page.path}: {exc}") from exc
 
     def home(self, page: Page, here: str) -> str:
         initiatives = [

@@ -147,7 +147,17 @@ def _findings(corpus: Corpus, data: Graph, results: Graph) -> list[Finding]:
         path = results.value(result, SH.resultPath)
         value = results.value(result, SH.value)
         messages = sorted(str(m) for m in results.objects(result, SH.resultMessage))
-        files = tuple(str(p) for p in corpus.files_of(focus)) if focus is not None else ()
+        precise = isinstance(path, URIRef) and value is not None
+        files = (
+            tuple(
+                str(f)
+                for f in corpus.files_of(
+                    focus, path if precise else None, value if precise else None
+                )
+            )
+            if focus is not None
+            else ()
+        )
         out.append(
             Finding(
                 severity=_local(severity),

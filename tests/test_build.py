@@ -1,0 +1,354 @@
+"""``innoproc build`` on the real project: what the site holds, that it is deterministic and
+complete, that every link resolves, and that a failed build leaves the previous site alone."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from click.testing import CliRunner, Result
+from rdflib import Dataset, Graph, Literal, URIRef
+
+from innoproc.build import build
+from innoproc.cli import main
+from innoproc.config import Config
+from innoproc.gather import Index
+from innoproc.load import Corpus, quads
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = "data/sources/pianoo-page.trig"
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory, config: Config) -> Path:
+    out = tmp_path_factory.mktemp("built") / "site"
+    build(config, out)
+    return out
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    for folder in ("ontology", "data", "shapes", "queries"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    return tmp_path
+
+
+def invoke(project: Path, *args: str) -> Result:
+    return CliRunner().invoke(main, ["--project", str(project), *args])
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def add_to_page_graph(project: Path, turtle: str) -> None:
+    file = project / PAGE
+    text = file.read_text().rstrip().removesuffix("}")
+    file.write_text(text + turtle + "\n}\n")
+
+
+# ---------------------------------------------------------------- what the site holds
+
+
+def test_site_layout(site: Path, corpus: Corpus) -> None:
+    for name in (
+        "index.html",
+        "nl/index.html",
+        "en/index.html",
+        "ontology.ttl",
+        "shapes.ttl",
+        "validation-report.ttl",
+        "nl/ontology.html",
+        "en/ontology.html",
+        "assets/style.css",
+        "en/initiative/index.html",
+        "en/country/index.html",
+    ):
+        assert (site / name).is_file(), name
+    for ext in ("trig", "nq", "ttl", "nt", "nt.gz", "jsonld"):
+        assert (site / f"dumps/innoproc.{ext}").is_file()
+    for query in (ROOT / "queries").glob("*.rq"):
+        for lang in ("nl", "en"):
+            assert (site / f"{lang}/query/{query.stem}.html").is_file()
+
+
+def test_every_resource_has_its_files(site: Path, corpus: Corpus, config: Config) -> None:
+    subjects = {
+        s
+        for s, _, _, g in quads(corpus.dataset)
+        if g in corpus.source_graphs and str(s).startswith(config.base_iri + "id/")
+    }
+    assert len(subjects) > 300
+    for subject in subjects:
+        path = str(subject).removeprefix(config.base_iri + "id/")
+        for name in (
+            f"id/{path}.ttl",
+            f"id/{path}.jsonld",
+            f"id/{path}.nt",
+            f"nl/{path}.html",
+            f"en/{path}.html",
+        ):
+            assert (site / name).is_file(), name
+    assert (site / "nl/country/NLD.html").is_file()
+
+
+def test_dumps_reparse_to_the_graph(site: Path, corpus: Corpus) -> None:
+    expected_quads = {(s, p, o, g) for s, p, o, g in quads(corpus.dataset) if g is not None}
+    expected = {(s, p, o) for s, p, o, _ in expected_quads}
+    for ext, fmt in (("trig", "trig"), ("nq", "nquads")):
+        dataset = Dataset()
+        dataset.parse(site / f"dumps/innoproc.{ext}", format=fmt)
+        assert {q for q in quads(dataset) if q[3] is not None} == expected_quads, ext
+    for ext, fmt in (("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")):
+        assert set(Graph().parse(site / f"dumps/innoproc.{ext}", format=fmt)) == expected, ext
+    text = gzip.decompress((site / "dumps/innoproc.nt.gz").read_bytes()).decode()
+    assert set(Graph().parse(data=text, format="nt")) == expected
+
+
+def test_resource_descriptions_reparse_and_hold_in_and_out_links(
+    site: Path, corpus: Corpus, config: Config
+) -> None:
+    union = {(s, p, o) for s, p, o, _ in quads(corpus.dataset)}
+    iri = URIRef(config.base_iri + "id/organisation/pianoo")
+    graphs = [
+        Graph().parse(site / f"id/organisation/pianoo.{ext}", format=fmt)
+        for ext, fmt in (("ttl", "turtle"), ("jsonld", "json-ld"), ("nt", "nt"))
+    ]
+    assert set(graphs[0]) == set(graphs[1]) == set(graphs[2])
+    description = set(graphs[0])
+    outgoing = {t for t in union if t[0] == iri}
+    incoming = {t for t in union if t[2] == iri}
+    assert outgoing <= description and incoming <= description
+    assert len(incoming) > 5
+    # labels of linked resources come along, and nothing is invented
+    partner = URIRef(config.base_iri + "id/membership/innoprocur--pianoo--partner")
+    skos_label = URIRef("http://www.w3.org/2004/02/skos/core#prefLabel")
+    assert (partner, skos_label, Literal("PIANOo - partner - innoPROCUR", lang="en")) in description
+    assert description <= union
+
+
+def test_every_description_reparses(site: Path) -> None:
+    for path in sorted((site / "id").rglob("*.nt")):
+        nt = set(Graph().parse(path, format="nt"))
+        assert set(Graph().parse(path.with_suffix(".ttl"), format="turtle")) == nt, path
+
+
+# ---------------------------------------------------------------- properties of the build
+
+
+def test_build_is_deterministic(site: Path, config: Config, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    build(config, again)
+    assert digest(again) == digest(site)
+
+
+class Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[tuple[str, str, str]] = []
+        self.rels: dict[str, str] = {}
+        self.ids: set[str] = set()
+        self.lang = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "html":
+            self.lang = values.get("lang") or ""
+        if values.get("id"):
+            self.ids.add(values["id"] or "")
+        for name in ("href", "src"):
+            if values.get(name):
+                self.links.append((tag, name, values[name] or ""))
+                self.rels[values[name] or ""] = values.get("rel") or ""
+
+
+def parse(path: Path) -> Links:
+    parser = Links()
+    parser.feed(path.read_text("utf-8"))
+    return parser
+
+
+def test_every_internal_link_resolves_and_no_request_leaves_the_site(site: Path) -> None:
+    pages = sorted(site.rglob("*.html"))
+    parsed = {page: parse(page) for page in pages}
+    checked = 0
+    for page, links in parsed.items():
+        for tag, attribute, target in links.links:
+            parts = urlsplit(target)
+            if parts.scheme or target.startswith("//"):
+                # only hyperlinks and link metadata may name another host; nothing is loaded
+                assert tag in ("a", "link") and attribute == "href", (page, target)
+                if tag == "link":
+                    assert links.rels[target] in ("canonical", "alternate"), (page, target)
+                continue
+            file = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            assert file.is_file(), f"{page.relative_to(site)} links to missing {target}"
+            if parts.fragment and file.suffix == ".html":
+                assert parts.fragment in parsed[file].ids, f"{page}: #{parts.fragment}"
+            checked += 1
+    assert checked > 10000
+
+
+def test_pages_exist_in_both_languages_with_a_switch(site: Path) -> None:
+    for lang, other in (("nl", "en"), ("en", "nl")):
+        page = site / lang / "initiative/innoprocur.html"
+        links = parse(page)
+        assert links.lang == lang
+        switch = [
+            t
+            for tag, _, t in links.links
+            if tag == "a" and t.endswith(f"../{other}/initiative/innoprocur.html")
+        ]
+        assert switch, links.links
+
+
+def test_resource_page_shows_statements_sources_memberships_and_conflicts(site: Path) -> None:
+    html = (site / "en/initiative/mle-innovation-procurement.html").read_text()
+    assert "<h1>Mutual Learning Exercise on Innovation Procurement</h1>" in html
+    assert "number of participating countries" in html and "Sources disagree" in html
+    assert re.search(r"<td>15</td><td><a class=\"cite\" href=\"#source-\d+\">", html)
+    assert "Memberships and roles" in html and ">Charles Edquist</a>" in html
+    assert 'href="../person/charles-edquist.html"' in html
+    assert 'type="text/turtle" href="../../id/initiative/mle-innovation-procurement.ttl"' in html
+    assert '<script type="application/ld+json">' in html and '"@type": "Project"' in html
+    assert (
+        '<link rel="canonical" href="https://w3id.org/innoproc/id/initiative/mle-innovation-procurement">'
+        in html
+    )
+    nl = (site / "nl/initiative/mle-innovation-procurement.html").read_text()
+    assert "Bronnen spreken elkaar tegen" in nl and "aantal deelnemende landen" in nl
+    assert 'href="../source/lup-mle-record.html"' in html
+
+
+def test_label_fallback_order(corpus: Corpus) -> None:
+    index = Index(
+        config=corpus.config,
+        resources={},
+        labels={},
+        label_statements={},
+        single_valued=set(),
+        sources=[],
+        memberships=[],
+    )
+    node = URIRef("https://example.org/x/thing")
+    index.labels[node] = {"en": "English", "": "untagged", "de": "Deutsch"}
+    assert index.label(node, "nl") == "English"
+    index.labels[node] = {"nl": "Nederlands", "en": "English"}
+    assert (index.label(node, "nl"), index.label(node, "en")) == ("Nederlands", "English")
+    index.labels[node] = {"": "untagged", "de": "Deutsch"}
+    assert index.label(node, "nl") == "untagged"
+    index.labels[node] = {}
+    assert index.label(node, "en") == "thing"
+
+
+def test_build_command_and_strict_mode(project: Path) -> None:
+    result = invoke(project, "build", "--strict")
+    assert result.exit_code == 0, result.output
+    assert "(0 problem(s))" in result.output
+
+
+def test_strict_mode_fails_on_a_dangling_link_and_a_duplicate(project: Path) -> None:
+    add_to_page_graph(
+        project,
+        """
+  <id/initiative/innoprocur> dcterms:relation <id/document/nowhere> .
+  <id/organisation/pianoo-nl> a org:Organization ;
+    skos:prefLabel "PIANOo"@nl , "PIANOo (NL)"@en .""",
+    )
+    out = project / "site"
+    relaxed = invoke(project, "build")
+    assert relaxed.exit_code == 0, relaxed.output
+    assert "dangling link: <https://w3id.org/innoproc/id/initiative/innoprocur>" in relaxed.output
+    before = digest(out)
+    strict = invoke(project, "build", "--strict")
+    assert strict.exit_code == 1
+    assert "dangling link" in strict.output and "Probable duplicate" in strict.output
+    assert "Strict mode: 3 problem(s)" in strict.output  # the duplicate, from both sides
+    assert digest(out) == before
+
+
+# ---------------------------------------------------------------- failures keep the old site
+
+
+@pytest.fixture
+def built_project(project: Path) -> tuple[Path, dict[str, str]]:
+    assert invoke(project, "build").exit_code == 0
+    return project, digest(project / "site")
+
+
+def test_broken_turtle_keeps_the_previous_site(built_project: tuple[Path, dict[str, str]]) -> None:
+    project, before = built_project
+    (project / PAGE).write_text(
+        (project / PAGE)
+        .read_text()
+        .replace("ip:Source ;", "ip:Source ;;;", 1)
+        .replace('"2017-03"^^xsd:gYearMonth ;', '"2017-03"^^xsd:gYearMonth', 1)
+    )
+    result = invoke(project, "build")
+    assert result.exit_code == 2
+    assert result.output.startswith(f"error: {PAGE}:")
+    assert digest(project / "site") == before
+    assert [p.name for p in project.iterdir() if p.name.startswith(".site")] == []
+
+
+def test_shape_violation_keeps_the_previous_site(
+    built_project: tuple[Path, dict[str, str]],
+) -> None:
+    project, before = built_project
+    text = (project / PAGE).read_text()
+    (project / PAGE).write_text(text.replace("CountryCount 16 ;", 'CountryCount "16" ;', 1))
+    result = invoke(project, "build")
+    assert result.exit_code == 1
+    assert "Violation: data/sources/pianoo-page.trig" in result.output
+    assert "ip:participatingCountryCount" in result.output
+    assert "the previous site is untouched" in result.output
+    assert digest(project / "site") == before
+
+
+def test_template_error_keeps_the_previous_site(built_project: tuple[Path, dict[str, str]]) -> None:
+    project, before = built_project
+    (project / "templates").mkdir()
+    (project / "templates/listing.html").write_text(
+        '{% extends "base.html" %}{% block main %}{{ no_such_thing }}{% endblock %}'
+    )
+    text = (project / "pyproject.toml").read_text()
+    (project / "pyproject.toml").write_text(
+        text.replace("[tool.innoproc]\n", '[tool.innoproc]\ntemplates_dir = "templates"\n')
+    )
+    result = invoke(project, "build")
+    assert result.exit_code == 2
+    assert "listing.html, rendering nl/" in result.output and "no_such_thing" in result.output
+    assert digest(project / "site") == before
+    assert [p.name for p in project.iterdir() if p.name.startswith(".site")] == []
+
+
+def test_unwritable_output_folder_is_an_error(project: Path) -> None:
+    (project / "a-file").write_text("not a folder")
+    result = invoke(project, "build", "--out", str(project / "a-file" / "site"))
+    assert result.exit_code == 2
+    assert result.output.startswith(f"error: {project / 'a-file' / 'site'}: cannot write")
+
+
+def test_script_and_javascript_iris_are_rendered_harmless(project: Path) -> None:
+    add_to_page_graph(
+        project,
+        """
+  <id/initiative/innoprocur> skos:altLabel "<script>alert('x')</script>"@en ;
+    <http://www.w3.org/2000/01/rdf-schema#seeAlso> <javascript:alert(1)> .""",
+    )
+    assert invoke(project, "build").exit_code == 0
+    html = (project / "site/en/initiative/innoprocur.html").read_text()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
+    assert 'href="javascript:' not in html and "javascript:alert(1)" in html
