@@ -8,6 +8,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
+from innoproc.build import build
 from innoproc.config import Config
 from innoproc.load import Corpus, load
 from innoproc.query import store_of
@@ -29,6 +30,14 @@ def corpus(config: Config) -> Corpus:
 @pytest.fixture(scope="session")
 def valid_graph(corpus: Corpus) -> Graph:
     return data_graph(corpus)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory, config: Config) -> Path:
+    """The real project, built once."""
+    out = tmp_path_factory.mktemp("built") / "site"
+    build(config, out)
+    return out
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,12 @@ import gzip
 import hashlib
 import re
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -23,13 +29,6 @@ from innoproc.load import Corpus, quads
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "data/sources/pianoo-page.trig"
-
-
-@pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory, config: Config) -> Path:
-    out = tmp_path_factory.mktemp("built") / "site"
-    build(config, out)
-    return out
 
 
 @pytest.fixture
@@ -352,3 +351,42 @@ def test_script_and_javascript_iris_are_rendered_harmless(project: Path) -> None
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
     assert 'href="javascript:' not in html and "javascript:alert(1)" in html
+
+
+def test_serve_answers_with_the_built_site(project: Path) -> None:
+    assert invoke(project, "build").exit_code == 0
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [
+        sys.executable,
+        "-m",
+        "innoproc.cli",
+        "--project",
+        str(project),
+        "serve",
+        "--no-build",
+        "--port",
+        str(port),
+    ]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/en/index.html") as answer:
+                    assert answer.status == 200
+                    assert answer.headers["Content-Type"] == "text/html; charset=utf-8"
+                    assert b"<h1>innoproc" in answer.read()
+                break
+            except urllib.error.URLError:
+                assert time.monotonic() < deadline and server.poll() is None, "server did not start"
+                time.sleep(0.2)
+        url = f"http://127.0.0.1:{port}/id/initiative/innoprocur.ttl"
+        with urllib.request.urlopen(url) as answer:
+            assert answer.headers["Content-Type"] == "text/turtle; charset=utf-8"
+            graph = Graph().parse(data=answer.read().decode(), format="turtle")
+            assert len(graph) > 20
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

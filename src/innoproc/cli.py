@@ -154,3 +154,7 @@ def serve(ctx: click.Context, host: str, port: int, rebuild: bool) -> None:
     if rebuild:
         ctx.invoke(build)
     run(config.path(config.output), host, port)
+
+
+if __name__ == "__main__":
+    main()
