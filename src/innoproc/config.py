@@ -38,6 +38,13 @@ class Config:
     licence: str = "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0"
     """The licence of the published data, an IRI."""
 
+    publisher: str = "innoproc"
+    """Who publishes the site, as the pages name it."""
+
+    release_date: str = ""
+    """The release's date (``YYYY-MM-DD``), the only date the site shows; none by default, so
+    that two builds of the same input are byte-identical."""
+
     output: str = "site"
     """Where ``innoproc build`` writes the site, relative to the project folder."""
 

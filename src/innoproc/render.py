@@ -188,10 +188,13 @@ class Renderer:
             for r in self.index.resources.values()
             if ip(self.config.base_iri).Initiative in r.types
         ]
-        counts = [
-            (kind, self.kinds[page.lang].get(kind, kind), len(members))
-            for kind, members in self.index.by_kind().items()
-        ]
+        counts = sorted(
+            (
+                (kind, self.kinds[page.lang].get(kind, kind), len(members))
+                for kind, members in self.index.by_kind().items()
+            ),
+            key=lambda row: row[1].casefold(),
+        )
         return self._render(
             "home.html",
             page,
