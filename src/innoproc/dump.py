@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 from pathlib import Path
+from typing import Any
 
 from rdflib import Dataset, Graph, URIRef
 from rdflib.term import Node
 
-from innoproc.gather import Index, Resource
+from innoproc.gather import Index, Resource, term_key
 from innoproc.load import Corpus, quads
 from innoproc.vocab import RDFS
 
@@ -48,7 +50,7 @@ def write_dumps(corpus: Corpus, out: Path) -> list[Path]:
 
     written = []
     trig = target.with_suffix(".trig")
-    trig.write_text(dataset.serialize(format="trig"), "utf-8")
+    trig.write_text(_trig(dataset, corpus), "utf-8")
     nq = target.with_suffix(".nq")
     nq.write_text(_sorted_lines(dataset.serialize(format="nquads")), "utf-8")
     written += [trig, nq]
@@ -95,7 +97,40 @@ def write_description(index: Index, resource: Resource, out: Path, prefixes: Gra
 
 def _serialize(graph: Graph, fmt: str) -> str:
     text = graph.serialize(format=fmt)
-    return _sorted_lines(text) if fmt == "nt" else text
+    if fmt == "nt":
+        return _sorted_lines(text)
+    if fmt == "json-ld":
+        return _canonical_json(text)
+    return text
+
+
+def _canonical_json(text: str) -> str:
+    """rdflib writes JSON-LD nodes and values in hash order: sort them."""
+
+    def order(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {key: order(item) for key, item in sorted(value.items())}
+        if isinstance(value, list):
+            items = [order(item) for item in value]
+            return sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
+        return value
+
+    return json.dumps(order(json.loads(text)), ensure_ascii=False, indent=2) + "\n"
+
+
+def _trig(dataset: Dataset, corpus: Corpus) -> str:
+    """TriG with the graphs in name order (rdflib's own order follows hashes)."""
+    prefixes: set[str] = set()
+    blocks = []
+    for name in sorted({g for _, _, _, g in quads(dataset) if g is not None}, key=term_key):
+        single = Dataset()
+        _bind(single, corpus)
+        for triple in dataset.graph(name):
+            single.graph(name).add(triple)
+        lines = single.serialize(format="trig").splitlines()
+        prefixes |= {line for line in lines if line.startswith("@prefix")}
+        blocks.append("\n".join(line for line in lines if not line.startswith("@prefix")).strip())
+    return "\n".join(sorted(prefixes)) + "\n\n" + "\n\n".join(blocks) + "\n"
 
 
 def _sorted_lines(text: str) -> str:
@@ -117,9 +152,9 @@ def _bind(graph: Graph, corpus: Corpus) -> None:
     graph.bind("rdfs", RDFS._NS, override=True)
 
 
-def _key3(triple: tuple[Node, Node, Node]) -> tuple[str, ...]:
-    return tuple(f"{type(t).__name__}:{t}" for t in triple)
+def _key3(triple: tuple[Node, Node, Node]) -> tuple[tuple[str, ...], ...]:
+    return tuple(term_key(t) for t in triple)
 
 
-def _key4(quad: tuple[Node, Node, Node, Node | None]) -> tuple[str, ...]:
-    return tuple(f"{type(t).__name__}:{t}" for t in quad)
+def _key4(quad: tuple[Node, Node, Node, Node | None]) -> tuple[tuple[str, ...], ...]:
+    return tuple(term_key(t) for t in quad if t is not None)

@@ -141,11 +141,11 @@ def gather(corpus: Corpus) -> Index:
     labels: dict[Node, dict[str, str]] = defaultdict(dict)
     label_statements: dict[Node, list[tuple[URIRef, Literal]]] = defaultdict(list)
     for subject, statements in by_subject.items():
-        for (p, o), _ in sorted(statements.items(), key=str):
+        for (p, o), _ in sorted(statements.items(), key=_statement_key):
             if p in (SKOS.prefLabel, RDFS.label) and isinstance(o, Literal):
                 labels[subject].setdefault(o.language or "", str(o))
                 label_statements[subject].append((URIRef(str(p)), o))
-        for (p, o), _ in sorted(statements.items(), key=str):
+        for (p, o), _ in sorted(statements.items(), key=_statement_key):
             if p in (FOAF.name, DCTERMS.title) and isinstance(o, Literal):
                 labels[subject].setdefault(o.language or "", str(o))
 
@@ -213,9 +213,17 @@ def gather(corpus: Corpus) -> Index:
     )
 
 
-def _statement_key(item: tuple[tuple[Node, Node], object]) -> tuple[str, str, str]:
+def term_key(node: Node) -> tuple[str, str, str, str]:
+    """A total, stable order on RDF terms: kind, text, language, datatype. Sorting by it
+    (never by hash order) is what makes every output byte-identical from run to run."""
+    if isinstance(node, Literal):
+        return ("literal", str(node), node.language or "", str(node.datatype or ""))
+    return (type(node).__name__, str(node), "", "")
+
+
+def _statement_key(item: tuple[tuple[Node, Node], object]) -> tuple[tuple[str, ...], ...]:
     (p, o), _ = item
-    return (str(p), type(o).__name__, str(o))
+    return (term_key(p), term_key(o))
 
 
 def linkable(node: Node) -> bool:

@@ -23,7 +23,7 @@ from rdflib.term import Node
 
 from innoproc.dump import DUMP, MEDIA_TYPES, RDF_FORMATS
 from innoproc.errors import InputError
-from innoproc.gather import Index, Resource, linkable
+from innoproc.gather import Index, Resource, linkable, term_key
 from innoproc.query import Query, Result
 from innoproc.vocab import DCTERMS, FOAF, ORG, OWL, RDF, RDFS, SH, SKOS, ip
 
@@ -309,7 +309,7 @@ class Renderer:
         return Value(text=str(literal), lang=literal.language if literal.language != lang else None)
 
     def _literal(self, values: Iterable[Node], lang: str) -> Literal | None:
-        literals = sorted((v for v in values if isinstance(v, Literal)), key=str)
+        literals = sorted((v for v in values if isinstance(v, Literal)), key=term_key)
         for wanted in (lang, *self.config.languages, None):
             for literal in literals:
                 if literal.language == wanted:
