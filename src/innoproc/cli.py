@@ -82,23 +82,45 @@ def validate(ctx: click.Context, report: Path | None) -> None:
     default="table",
     show_default=True,
 )
+@click.option("--endpoint", help="Ask this SPARQL endpoint instead of the embedded store.")
 @click.pass_context
-def query(ctx: click.Context, file: Path | None, text: str | None, fmt: str) -> None:
-    """Run a SPARQL query (FILE.rq or --query TEXT) on the graph and print its results."""
+def query(
+    ctx: click.Context, file: Path | None, text: str | None, fmt: str, endpoint: str | None
+) -> None:
+    """Run a SPARQL query (FILE.rq or --query TEXT) on the graph, or on any SPARQL endpoint
+    with --endpoint, and print its results."""
     from innoproc.load import load
     from innoproc.query import Query, QueryError, run
+    from innoproc.remote import run_remote
 
     if (file is None) == (text is None):
         raise click.UsageError("give either FILE or --query")
     try:
         config = _config(ctx)
         q = Query.from_file(file) if file is not None else Query.from_text(text or "")
-        corpus = load(config)
-        result = run(corpus, q)
+        result = run_remote(endpoint, q, config.base_iri) if endpoint else run(load(config), q)
     except (InputError, QueryError) as exc:
         _fail(InputError(str(exc)))
         return
     click.echo(result.render(fmt), nl=False)
+
+
+@main.command(name="load")
+@click.option("--endpoint", required=True, help="The store's SPARQL query endpoint.")
+@click.option("--store", help="Its Graph Store Protocol address (default: /query → /store).")
+@click.pass_context
+def load_command(ctx: click.Context, endpoint: str, store: str | None) -> None:
+    """Put the dataset into a SPARQL store, one named graph per source, replacing those graphs,
+    and check the store's statement counts afterwards."""
+    from innoproc.load import load
+    from innoproc.remote import load_remote
+
+    try:
+        sent = load_remote(load(_config(ctx)), endpoint, store)
+    except InputError as exc:
+        _fail(exc)
+        return
+    click.echo(f"Loaded {sum(sent.values())} statements in {len(sent)} graphs; counts checked.")
 
 
 @main.command()
@@ -147,13 +169,17 @@ def build(ctx: click.Context, out: Path | None, strict: bool) -> None:
 )
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, rebuild: bool) -> None:
-    """Serve the built site over HTTP for a person to browse."""
+    """Serve the site as linked data: pages, content negotiation for the dataset's IRIs (303 to
+    the document in the format asked for) and a read-only SPARQL endpoint at /sparql."""
     from innoproc.serve import serve as run
 
     config = _config(ctx)
     if rebuild:
         ctx.invoke(build)
-    run(config.path(config.output), host, port)
+    try:
+        run(config, host, port)
+    except InputError as exc:
+        _fail(exc)
 
 
 if __name__ == "__main__":

@@ -48,6 +48,18 @@ class Config:
     output: str = "site"
     """Where ``innoproc build`` writes the site, relative to the project folder."""
 
+    query_timeout: float = 10.0
+    """Seconds a SPARQL query may run on the endpoint before it is stopped (answer 503)."""
+
+    row_limit: int = 10_000
+    """Rows (or triples) an endpoint answer holds at most; beyond it, it is cut and says so."""
+
+    max_body: int = 1_000_000
+    """Bytes a request to the endpoint may carry."""
+
+    workers: int = 2
+    """Query worker processes of the endpoint: a slow query holds one, the others keep answering."""
+
     ontology_dir: str = "ontology"
     data_dir: str = "data"
     shapes_dir: str = "shapes"
@@ -97,7 +109,15 @@ class Config:
                 if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
                     raise InputError(f"{source}: [tool.innoproc] {key} must be a list of strings")
                 value = tuple(value)
-            elif not isinstance(value, type(default)):
+            elif (
+                isinstance(default, float)
+                and isinstance(value, int)
+                and not isinstance(value, bool)
+            ):
+                value = float(value)
+            elif not isinstance(value, type(default)) or isinstance(value, bool) != isinstance(
+                default, bool
+            ):
                 raise InputError(
                     f"{source}: [tool.innoproc] {key} must be a {type(default).__name__}"
                 )

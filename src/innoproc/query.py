@@ -77,6 +77,8 @@ class Result:
         ]
 
     def render(self, fmt: str = "table") -> str:
+        if fmt == "xml":
+            return render_xml(self)
         if self.boolean is not None:
             return _render_boolean(self.boolean, fmt)
         if fmt == "json":
@@ -199,3 +201,44 @@ def _json_term(term: Term) -> dict[str, str]:
             out["datatype"] = term.datatype.value
         return out
     return {"type": "triple", "value": str(term)}
+
+
+def render_xml(result: Result) -> str:
+    """SPARQL 1.1 Query Results XML Format."""
+    from xml.sax.saxutils import escape, quoteattr
+
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<sparql xmlns="http://www.w3.org/2005/sparql-results#">',
+        "<head>",
+    ]
+    lines += [f"<variable name={quoteattr(v)}/>" for v in result.variables]
+    lines.append("</head>")
+    if result.boolean is not None:
+        lines.append(f"<boolean>{'true' if result.boolean else 'false'}</boolean>")
+    else:
+        lines.append("<results>")
+        for row in result.rows:
+            lines.append("<result>")
+            for variable, term in zip(result.variables, row, strict=True):
+                if term is None:
+                    continue
+                if isinstance(term, ox.NamedNode):
+                    value = f"<uri>{escape(term.value)}</uri>"
+                elif isinstance(term, ox.BlankNode):
+                    value = f"<bnode>{escape(term.value)}</bnode>"
+                elif isinstance(term, ox.Literal):
+                    if term.language:
+                        attribute = f" xml:lang={quoteattr(term.language)}"
+                    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+                        attribute = f" datatype={quoteattr(term.datatype.value)}"
+                    else:
+                        attribute = ""
+                    value = f"<literal{attribute}>{escape(term.value)}</literal>"
+                else:
+                    value = f"<literal>{escape(str(term))}</literal>"
+                lines.append(f"<binding name={quoteattr(variable)}>{value}</binding>")
+            lines.append("</result>")
+        lines.append("</results>")
+    lines.append("</sparql>")
+    return "\n".join(lines) + "\n"

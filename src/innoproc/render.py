@@ -21,6 +21,7 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
+from innoproc.config import Config
 from innoproc.dump import DUMP, MEDIA_TYPES, RDF_FORMATS
 from innoproc.errors import InputError
 from innoproc.gather import Index, Resource, linkable, term_key
@@ -115,6 +116,27 @@ class Page:
         ]
 
 
+def interface_strings() -> dict[str, Any]:
+    text = resources.files("innoproc").joinpath("templates/ui.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+def environment(config: Config) -> jinja2.Environment:
+    """The template tree: the project's own templates first (if configured), then ours."""
+    loader: jinja2.BaseLoader = jinja2.PackageLoader("innoproc", "templates")
+    if config.templates_dir:
+        own = jinja2.FileSystemLoader(config.path(config.templates_dir))
+        loader = jinja2.ChoiceLoader([own, loader])
+    return jinja2.Environment(
+        loader=loader,
+        autoescape=jinja2.select_autoescape(["html"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
 class Renderer:
     def __init__(
         self, index: Index, ontology: Graph, shapes: Graph, answers: dict[str, tuple[Query, Result]]
@@ -125,24 +147,12 @@ class Renderer:
         self.shapes_graph = shapes
         self.answers = answers
         self.queries = [query for query, _ in answers.values()]
-        text = resources.files("innoproc").joinpath("templates/ui.toml").read_text("utf-8")
-        ui = tomllib.loads(text)
+        ui = interface_strings()
         self.ui: dict[str, dict[str, str]] = {lang: ui[lang] for lang in self.config.languages}
         self.kinds: dict[str, dict[str, str]] = ui["kinds"]
         vocab = self.config.vocab
         self.terms = {s for s in index.labels if isinstance(s, URIRef) and str(s).startswith(vocab)}
-        loader: jinja2.BaseLoader = jinja2.PackageLoader("innoproc", "templates")
-        if self.config.templates_dir:
-            own = jinja2.FileSystemLoader(self.config.path(self.config.templates_dir))
-            loader = jinja2.ChoiceLoader([own, loader])
-        self.env = jinja2.Environment(
-            loader=loader,
-            autoescape=jinja2.select_autoescape(["html"]),
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-        )
+        self.env = environment(self.config)
 
     # ------------------------------------------------------------------ pages
 

@@ -1,0 +1,205 @@
+"""The SPARQL 1.1 Protocol endpoint's engine: a pool of worker processes, each holding the
+dataset in an embedded Oxigraph store, that answer read-only queries within a time limit.
+
+A query that runs past the limit has its worker killed and replaced, so it never leaves a hung
+worker behind, and a slow query occupies one worker while the others keep answering. Results
+beyond the row limit are cut, and the answer says so.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import re
+import threading
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from innoproc.query import Query, Result, render_xml
+
+RESULT_TYPES = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv; charset=utf-8",
+    "tsv": "text/tab-separated-values; charset=utf-8",
+}
+GRAPH_TYPES = {
+    "turtle": ("text/turtle; charset=utf-8", ox.RdfFormat.TURTLE),
+    "jsonld": ("application/ld+json", ox.RdfFormat.JSON_LD),
+    "ntriples": ("application/n-triples", ox.RdfFormat.N_TRIPLES),
+    "rdfxml": ("application/rdf+xml", ox.RdfFormat.RDF_XML),
+}
+UPDATE = re.compile(
+    r"^\s*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE
+)
+
+
+@dataclass
+class Answer:
+    status: int
+    content_type: str
+    body: bytes
+    truncated: bool = False
+    form: str = ""
+    """``select``, ``ask`` or ``graph``: what kind of query it was."""
+
+
+def strip(query: str) -> str:
+    """The query without comments, strings and IRIs, to look for keywords safely."""
+    query = re.sub(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'', '""', query)
+    query = re.sub(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'', '""', query)
+    query = re.sub(r"<[^<>\"{}|^`\\\s]*>", "<>", query)
+    return re.sub(r"#[^\n]*", "", query)
+
+
+def refusal(query: str) -> str | None:
+    """Why a query is refused (an update, or a SERVICE call), or None."""
+    bare = strip(query)
+    body = re.sub(r"^\s*((BASE|PREFIX)\s+(\w*:\s*)?<>\s*)*", "", bare, flags=re.IGNORECASE)
+    if UPDATE.match(body):
+        return "This endpoint is read-only: updates (INSERT, DELETE, LOAD, CLEAR ...) are refused."
+    if re.search(r"\bSERVICE\b", bare, re.IGNORECASE):
+        return "This endpoint does not call other services: SERVICE is refused."
+    return None
+
+
+def load_store(dump: Path) -> ox.Store:
+    """The dataset from its N-Quads dump: each named graph, and their union as default graph."""
+    store = ox.Store()
+    quads = list(ox.parse(path=str(dump), format=ox.RdfFormat.N_QUADS))
+    store.bulk_extend(quads)
+    store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads)
+    return store
+
+
+def answer(store: ox.Store, text: str, fmt: str, base_iri: str, row_limit: int) -> Answer:
+    """Run one query and serialise its answer in ``fmt`` (a key of RESULT_TYPES or GRAPH_TYPES;
+    ``""`` picks the default for the kind of query)."""
+    try:
+        result = store.query(text, base_iri=base_iri)
+    except SyntaxError as exc:
+        return Answer(400, "text/plain; charset=utf-8", f"Malformed query: {exc}\n".encode())
+    except (ValueError, OSError) as exc:
+        return Answer(400, "text/plain; charset=utf-8", f"Query failed: {exc}\n".encode())
+    if isinstance(result, ox.QueryBoolean):
+        fmt = fmt if fmt in RESULT_TYPES else "json"
+        rendered = Result(variables=[], rows=[], boolean=bool(result))
+        return Answer(200, RESULT_TYPES[fmt], _render(rendered, fmt), form="ask")
+    if isinstance(result, ox.QuerySolutions):
+        fmt = fmt if fmt in RESULT_TYPES else "json"
+        variables = [v.value for v in result.variables]
+        rows: list[tuple[Any, ...]] = []
+        truncated = False
+        for solution in result:
+            if len(rows) == row_limit:
+                truncated = True
+                break
+            rows.append(tuple(solution[v] for v in variables))
+        body = _render(Result(variables=variables, rows=rows), fmt)
+        return Answer(200, RESULT_TYPES[fmt], body, truncated, form="select")
+    fmt = fmt if fmt in GRAPH_TYPES else "turtle"
+    triples: list[ox.Triple] = []
+    truncated = False
+    for triple in result:
+        if len(triples) == row_limit:
+            truncated = True
+            break
+        triples.append(triple)
+    content_type, rdf_format = GRAPH_TYPES[fmt]
+    body = ox.serialize(sorted(triples, key=str), format=rdf_format) or b""
+    return Answer(200, content_type, body, truncated, form="graph")
+
+
+def _render(result: Result, fmt: str) -> bytes:
+    if fmt == "xml":
+        return render_xml(result).encode()
+    return result.render(fmt).encode()
+
+
+# ------------------------------------------------------------------ the worker pool
+
+
+def _work(connection: Connection, dump: str, base_iri: str, row_limit: int) -> None:
+    store = load_store(Path(dump))
+    connection.send("ready")
+    while True:
+        try:
+            text, fmt = connection.recv()
+        except EOFError:
+            return
+        connection.send(answer(store, text, fmt, base_iri, row_limit))
+
+
+class Worker:
+    def __init__(self, context: Any, dump: Path, base_iri: str, row_limit: int) -> None:
+        self.connection, child = context.Pipe()
+        self.process = context.Process(
+            target=_work, args=(child, str(dump), base_iri, row_limit), daemon=True
+        )
+        self.process.start()
+        child.close()
+        if self.connection.recv() != "ready":  # the store is loaded
+            raise RuntimeError("query worker failed to start")
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.join(timeout=5)
+        self.connection.close()
+
+
+class Pool:
+    """``size`` worker processes; a query gets one, or waits ``timeout`` seconds for one."""
+
+    def __init__(
+        self,
+        dump: Path,
+        base_iri: str,
+        size: int = 2,
+        timeout: float = 10.0,
+        row_limit: int = 10_000,
+    ) -> None:
+        self.dump, self.base_iri, self.timeout, self.row_limit = dump, base_iri, timeout, row_limit
+        self.context = multiprocessing.get_context("spawn")
+        self.idle: queue.Queue[Worker] = queue.Queue()
+        self.workers: list[Worker] = []
+        self.lock = threading.Lock()
+        for _ in range(size):
+            self._add()
+
+    def _add(self) -> None:
+        worker = Worker(self.context, self.dump, self.base_iri, self.row_limit)
+        with self.lock:
+            self.workers.append(worker)
+        self.idle.put(worker)
+
+    def run(self, query: Query, fmt: str = "") -> Answer:
+        try:
+            worker = self.idle.get(timeout=self.timeout)
+        except queue.Empty:
+            return Answer(
+                503,
+                "text/plain; charset=utf-8",
+                b"All query workers are busy; try again shortly.\n",
+            )
+        worker.connection.send((query.text, fmt))
+        if worker.connection.poll(self.timeout):
+            result: Answer = worker.connection.recv()
+            self.idle.put(worker)
+            return result
+        worker.stop()
+        with self.lock:
+            self.workers.remove(worker)
+        threading.Thread(target=self._add, daemon=True).start()
+        message = f"The query ran longer than the limit of {self.timeout:g} s and was stopped.\n"
+        return Answer(503, "text/plain; charset=utf-8", message.encode())
+
+    def close(self) -> None:
+        with self.lock:
+            workers = list(self.workers)
+            self.workers.clear()
+        for worker in workers:
+            worker.stop()
