@@ -1,7 +1,11 @@
 """Talk to a SPARQL store over the standard protocols: run a query through SPARQLWrapper
 (SPARQL 1.1 Protocol), and put the dataset into the store with the SPARQL 1.1 Graph Store
 Protocol, one named graph per source, replacing those graphs so that loading twice is loading
-once."""
+once.
+
+The store's default graph receives the union of the named graphs, each statement once, like the
+embedded endpoint's. Stores differ in what they call a union default graph (Oxigraph's, for one,
+repeats a statement once per graph that holds it), so the union is written, not configured."""
 
 from __future__ import annotations
 
@@ -78,10 +82,12 @@ def load_remote(corpus: Corpus, endpoint: str, store: str | None = None) -> dict
     for s, p, o, g in quads(corpus.dataset):
         if g is not None:
             graphs.setdefault(str(g), []).append(f"{s.n3()} {p.n3()} {o.n3()} .")
+    union = sorted({line for lines in graphs.values() for line in lines})
     sent = {}
-    for name, lines in sorted(graphs.items()):
+    for name, lines in [*sorted(graphs.items()), ("", union)]:
         body = "\n".join(sorted(set(lines))).encode() + b"\n"
-        url = f"{target}?{urllib.parse.urlencode({'graph': name})}"
+        where = {"graph": name} if name else {"default": ""}
+        url = f"{target}?{urllib.parse.urlencode(where)}"
         request = urllib.request.Request(
             url,
             data=body,
@@ -92,7 +98,7 @@ def load_remote(corpus: Corpus, endpoint: str, store: str | None = None) -> dict
             with urllib.request.urlopen(request, timeout=120) as answer:
                 answer.read()
         except (urllib.error.URLError, OSError) as exc:
-            raise InputError(f"{target}: could not put graph <{name}>: {exc}") from exc
+            raise InputError(f"{target}: could not put graph <{name or 'default'}>: {exc}") from exc
         sent[name] = len(set(lines))
     counted = run_remote(
         endpoint,
@@ -100,10 +106,13 @@ def load_remote(corpus: Corpus, endpoint: str, store: str | None = None) -> dict
         corpus.config.base_iri,
     ).values()
     found = {row["g"]: int(row["n"]) for row in counted}
+    default = run_remote(endpoint, Query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"), "")
+    found[""] = int(default.values()[0]["n"])
     wrong = {g: (n, found.get(g, 0)) for g, n in sent.items() if found.get(g, 0) != n}
     if wrong:
         details = "; ".join(
             f"<{g}>: sent {a}, store holds {b}" for g, (a, b) in sorted(wrong.items())
         )
         raise InputError(f"{endpoint}: the store's counts differ from the dataset's: {details}")
+    sent.pop("")
     return sent

@@ -223,7 +223,11 @@ class Handler(BaseHTTPRequestHandler):
     def resource(self, path: str) -> None:
         root = self.site.root
         if not re.fullmatch(r"[\w-]+/[\w.~-]+", path) or not (root / "id" / f"{path}.nt").is_file():
-            self.error(404, f"No resource {self.site.config.base_iri}id/{path} in this dataset.")
+            self.error(
+                404,
+                f"No resource {self.site.config.base_iri}id/{path} in this dataset.",
+                {"Vary": "Accept, Accept-Language"},
+            )
             return
         documents = {
             media: (f"/{self.language()}/{path}.html" if ext == ".html" else f"/id/{path}{ext}")

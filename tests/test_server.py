@@ -1,0 +1,457 @@
+"""The linked-data server and its SPARQL endpoint, driven over HTTP with plain requests and
+with SPARQLWrapper, next to a real Oxigraph server loaded with ``innoproc load``."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+import socket
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph
+from SPARQLWrapper import CSV, JSON, TURTLE, SPARQLWrapper
+
+from innoproc.cli import main
+from innoproc.config import Config
+from innoproc.query import Query, load_queries
+from innoproc.remote import absolute, run_remote
+from innoproc.serve import make_server
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERIES = load_queries(ROOT / "queries")
+BASE = "https://w3id.org/innoproc/"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(site: Path, config: Config) -> Iterator[str]:
+    settings = dataclasses.replace(
+        config, output=str(site), query_timeout=3.0, row_limit=1000, max_body=20_000
+    )
+    httpd = make_server(settings, "127.0.0.1", 0, workers=2)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Oxigraph server on a free loopback port, loaded with ``innoproc load``."""
+    binary = shutil.which("oxigraph")
+    assert binary, "the oxigraph package (test extra) provides the server"
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            binary,
+            "serve",
+            "--location",
+            str(tmp_path_factory.mktemp("oxigraph")),
+            "--bind",
+            f"127.0.0.1:{port}",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    endpoint = f"http://127.0.0.1:{port}/query"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"{endpoint}?query=ASK%7B%7D", timeout=2):
+                break
+        except OSError:
+            assert process.poll() is None and time.monotonic() < deadline, "oxigraph did not start"
+            time.sleep(0.2)
+    for _ in range(2):  # loading twice replaces the graphs: same counts
+        result = CliRunner().invoke(main, ["--project", str(ROOT), "load", "--endpoint", endpoint])
+        assert result.exit_code == 0, result.output
+        assert "counts checked" in result.output
+    yield endpoint
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def get(
+    url: str,
+    accept: str | None = None,
+    method: str = "GET",
+    data: bytes | None = None,
+    content_type: str | None = None,
+) -> tuple[int, dict[str, str], bytes]:
+    headers = {}
+    if accept:
+        headers["Accept"] = accept
+    if content_type:
+        headers["Content-Type"] = content_type
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: object, **kwargs: object) -> None:
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    request = urllib.request.Request(url, data=data, headers=headers, method=method)
+    try:
+        with opener.open(request, timeout=30) as answer:
+            return answer.status, dict(answer.headers), answer.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+# ---------------------------------------------------------------- content negotiation
+
+CONNEG = [
+    # path, Accept, status, Content-Type (prefix), Location
+    (
+        "/id/initiative/innoprocur",
+        "text/turtle",
+        303,
+        "text/plain",
+        "/id/initiative/innoprocur.ttl",
+    ),
+    (
+        "/id/initiative/innoprocur",
+        "application/ld+json",
+        303,
+        "text/plain",
+        "/id/initiative/innoprocur.jsonld",
+    ),
+    (
+        "/id/initiative/innoprocur",
+        "application/n-triples",
+        303,
+        "text/plain",
+        "/id/initiative/innoprocur.nt",
+    ),
+    (
+        "/id/initiative/innoprocur",
+        "application/rdf+xml",
+        303,
+        "text/plain",
+        "/id/initiative/innoprocur.rdf",
+    ),
+    (
+        "/id/initiative/innoprocur",
+        "text/html,application/xhtml+xml,*/*;q=0.8",
+        303,
+        "text/plain",
+        "/nl/initiative/innoprocur.html",
+    ),
+    (
+        "/id/initiative/innoprocur",
+        "text/turtle;q=0.5, application/ld+json",
+        303,
+        "text/plain",
+        "/id/initiative/innoprocur.jsonld",
+    ),
+    ("/id/initiative/innoprocur", "*/*", 303, "text/plain", "/nl/initiative/innoprocur.html"),
+    ("/id/initiative/innoprocur", "image/png", 406, "text/plain", None),
+    ("/id/initiative/no-such-thing", "text/turtle", 404, "text/plain", None),
+    ("/id/initiative/innoprocur.ttl", "*/*", 200, "text/turtle", None),
+    ("/id/initiative/innoprocur.jsonld", "*/*", 200, "application/ld+json", None),
+    ("/id/initiative/innoprocur.nt", "*/*", 200, "application/n-triples", None),
+    ("/id/initiative/innoprocur.rdf", "*/*", 200, "application/rdf+xml", None),
+    ("/en/initiative/innoprocur.html", "text/html", 200, "text/html", None),
+    ("/ontology", "text/turtle", 303, "text/plain", "/ontology.ttl"),
+    ("/ontology", "text/html", 303, "text/plain", "/nl/ontology.html"),
+    ("/dumps/innoproc.nq", "*/*", 200, "application/n-quads", None),
+]
+
+
+@pytest.mark.parametrize(("path", "accept", "status", "media", "location"), CONNEG)
+def test_content_negotiation(
+    server: str, path: str, accept: str, status: int, media: str, location: str | None
+) -> None:
+    code, headers, body = get(server + path, accept)
+    assert code == status, body
+    assert headers["Content-Type"].startswith(media)
+    assert headers.get("Location") == location
+    assert headers["Access-Control-Allow-Origin"] == "*"
+    if path.startswith("/id/") and "." not in path:
+        assert "Accept" in headers["Vary"]
+        if status != 404:
+            assert 'rel="alternate"; type="text/turtle"' in headers["Link"]
+
+
+def test_language_negotiation_for_pages(server: str) -> None:
+    request = urllib.request.Request(
+        server + "/id/organisation/pianoo",
+        headers={"Accept": "text/html", "Accept-Language": "en-GB,en;q=0.9"},
+    )
+    opener = urllib.request.build_opener()
+    with opener.open(request) as answer:  # follows the 303
+        assert answer.url.endswith("/en/organisation/pianoo.html")
+        assert b"<h1>PIANOo</h1>" in answer.read()
+
+
+def test_documents_describe_the_resource(server: str) -> None:
+    for ext, fmt in (("ttl", "turtle"), ("rdf", "xml"), ("jsonld", "json-ld")):
+        _, _, body = get(f"{server}/id/initiative/innoprocur.{ext}")
+        graph = Graph().parse(data=body.decode(), format=fmt)
+        assert len(graph) > 20, ext
+
+
+# ---------------------------------------------------------------- SPARQL protocol
+
+
+def wrapper(endpoint: str, query: str) -> SPARQLWrapper:
+    client = SPARQLWrapper(endpoint)
+    client.setQuery(query)
+    return client
+
+
+def test_select_formats_through_sparqlwrapper(server: str) -> None:
+    query = absolute(next(q for q in QUERIES if q.name == "innoprocur-partners"), BASE)
+    client = wrapper(server + "/sparql", query)
+    client.setReturnFormat(JSON)
+    document = client.queryAndConvert()
+    assert isinstance(document, dict)
+    names = [b["name"]["value"] for b in document["results"]["bindings"]]
+    assert names == [
+        "Friuli Innovazione",
+        "Friuli Innovazione",
+        "Lodz Regional Development Agency",
+        "PIANOo",
+    ]
+    client.setReturnFormat(CSV)
+    csv_text = client.queryAndConvert()
+    assert isinstance(csv_text, bytes) and csv_text.startswith(b"organisation,name,country")
+    for fmt, media, start in (
+        ("xml", "application/sparql-results+xml", b"<?xml"),
+        ("tsv", "text/tab-separated-values", b"?organisation"),
+        ("json", "application/sparql-results+json", b"{"),
+    ):
+        url = f"{server}/sparql?{urllib.parse.urlencode({'query': query, 'format': fmt})}"
+        code, headers, body = get(url)
+        assert (code, headers["Content-Type"].split(";")[0]) == (200, media)
+        assert body.startswith(start)
+
+
+def test_get_post_form_and_post_query(server: str) -> None:
+    ask = "ASK { <https://w3id.org/innoproc/id/initiative/innoprocur> ?p ?o }"
+    accept = "application/sparql-results+json"
+    code, _, body = get(f"{server}/sparql?{urllib.parse.urlencode({'query': ask})}", accept)
+    assert (code, json.loads(body)["boolean"]) == (200, True)
+    form = urllib.parse.urlencode({"query": ask}).encode()
+    code, _, body = get(
+        server + "/sparql", accept, "POST", form, "application/x-www-form-urlencoded"
+    )
+    assert (code, json.loads(body)["boolean"]) == (200, True)
+    code, _, body = get(
+        server + "/sparql", accept, "POST", ask.encode(), "application/sparql-query"
+    )
+    assert (code, json.loads(body)["boolean"]) == (200, True)
+
+
+def test_construct_and_describe_formats(server: str) -> None:
+    construct = (
+        "CONSTRUCT { ?s ?p ?o } WHERE {"
+        " BIND(<https://w3id.org/innoproc/id/organisation/pianoo> AS ?s) ?s ?p ?o }"
+    )
+    client = wrapper(server + "/sparql", construct)
+    client.setReturnFormat(TURTLE)
+    turtle = client.queryAndConvert()
+    assert len(Graph().parse(data=turtle, format="turtle")) > 10  # type: ignore[arg-type]
+    for accept, fmt in (
+        ("application/ld+json", "json-ld"),
+        ("application/n-triples", "nt"),
+        ("application/rdf+xml", "xml"),
+    ):
+        url = f"{server}/sparql?{urllib.parse.urlencode({'query': construct})}"
+        code, headers, body = get(url, accept)
+        assert code == 200 and headers["Content-Type"].startswith(accept)
+        assert len(Graph().parse(data=body.decode(), format=fmt)) > 10
+    describe = "DESCRIBE <https://w3id.org/innoproc/id/organisation/pianoo>"
+    code, headers, body = get(
+        f"{server}/sparql?{urllib.parse.urlencode({'query': describe})}", "text/turtle"
+    )
+    assert code == 200 and len(Graph().parse(data=body.decode(), format="turtle")) > 10
+
+
+def test_named_graphs_and_union_default_graph(server: str) -> None:
+    query = """PREFIX ip: <https://w3id.org/innoproc/ontology#>
+    SELECT ?g ?n WHERE { GRAPH ?g { <https://w3id.org/innoproc/id/initiative/mle-innovation-procurement>
+        ip:participatingCountryCount ?n } } ORDER BY ?g"""
+    result = run_remote(server + "/sparql", Query(query), BASE).values()
+    assert [(r["g"].rsplit("/", 1)[-1], r["n"]) for r in result] == [
+        ("lup-mle-record", "15"),
+        ("pianoo-page", "16"),
+        ("topsight-transformative-procurement", "15"),
+    ]
+    union = run_remote(
+        server + "/sparql",
+        Query(
+            query.replace("GRAPH ?g {", "{")
+            .replace("?g ?n", "?n")
+            .replace("ORDER BY ?g", "ORDER BY ?n")
+        ),
+        BASE,
+    )
+    assert [r["n"] for r in union.values()] == ["15", "16"]
+
+
+def test_service_description_and_query_page(server: str) -> None:
+    code, headers, body = get(server + "/sparql", "text/turtle")
+    assert code == 200
+    description = Graph().parse(data=body.decode(), format="turtle")
+    assert len(description) > 5 and b"sd:Service" in body
+    code, _, body = get(server + "/sparql", "text/html")
+    assert code == 200 and b"<form" in body and b"innoPROCUR" in body
+    ask = urllib.parse.urlencode(
+        {"query": "SELECT ?n WHERE { ?s <http://xmlns.com/foaf/0.1/familyName> ?n } ORDER BY ?n"}
+    )
+    code, _, body = get(f"{server}/sparql?{ask}", "text/html")
+    assert code == 200 and b"<td>Edquist</td>" in body and b"<td>Enquist</td>" in body
+
+
+# ---------------------------------------------------------------- safety
+
+
+def test_updates_load_and_service_are_refused(server: str) -> None:
+    for text in (
+        "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+        "PREFIX x: <urn:x#> DELETE WHERE { ?s ?p ?o }",
+        "LOAD <http://example.org/data.ttl>",
+        "# a comment\nCLEAR ALL",
+        "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+        "SELECT * WHERE { service <http://10.0.0.1/sparql> { ?s ?p ?o } }",
+    ):
+        code, _, body = get(f"{server}/sparql?{urllib.parse.urlencode({'query': text})}")
+        assert code == 403, text
+        assert b"refused" in body
+    code, _, body = get(server + "/sparql", None, "POST", b"CLEAR ALL", "application/sparql-update")
+    assert code == 403 and b"read-only" in body
+    form = urllib.parse.urlencode({"update": "CLEAR ALL"}).encode()
+    code, _, _ = get(server + "/sparql", None, "POST", form, "application/x-www-form-urlencoded")
+    assert code == 403
+    harmless = 'SELECT ?s WHERE { ?s ?p "INSERT SERVICE" } LIMIT 1'  # keywords inside a string
+    assert get(f"{server}/sparql?{urllib.parse.urlencode({'query': harmless})}")[0] == 200
+
+
+def test_malformed_query_answers_400_with_the_parser_message(server: str) -> None:
+    code, _, body = get(
+        f"{server}/sparql?{urllib.parse.urlencode({'query': 'SELECT ?x WHERE { ?x ?y }'})}"
+    )
+    assert code == 400 and body.startswith(b"Malformed query:") and len(body) > 30
+
+
+def test_unknown_format_and_unacceptable_type(server: str) -> None:
+    query = urllib.parse.urlencode({"query": "ASK {}", "format": "yaml"})
+    assert get(f"{server}/sparql?{query}")[0] == 406
+    query = urllib.parse.urlencode({"query": "ASK {}"})
+    assert get(f"{server}/sparql?{query}", "image/png")[0] == 406
+
+
+def test_oversized_body_is_refused(server: str) -> None:
+    big = b"SELECT * WHERE { ?s ?p ?o } #" + b"x" * 30_000
+    code, _, body = get(server + "/sparql", None, "POST", big, "application/sparql-query")
+    assert code == 413 and b"limit" in body
+
+
+def test_rows_beyond_the_limit_are_cut_and_said(server: str) -> None:
+    query = urllib.parse.urlencode({"query": "SELECT * WHERE { ?s ?p ?o }", "format": "json"})
+    code, headers, body = get(f"{server}/sparql?{query}")
+    assert code == 200
+    assert len(json.loads(body)["results"]["bindings"]) == 1000
+    assert headers["X-Results-Truncated"] == "cut at 1000 rows"
+
+
+def test_endless_query_is_stopped_and_others_keep_being_answered(server: str) -> None:
+    endless = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    outcome: dict[str, object] = {}
+
+    def slow() -> None:
+        started = time.monotonic()
+        outcome["slow"] = get(f"{server}/sparql?{urllib.parse.urlencode({'query': endless})}")
+        outcome["slow_seconds"] = time.monotonic() - started
+
+    thread = threading.Thread(target=slow)
+    thread.start()
+    time.sleep(0.5)
+    started = time.monotonic()
+    code, _, _ = get(f"{server}/sparql?{urllib.parse.urlencode({'query': 'ASK { ?s ?p ?o }'})}")
+    fast = time.monotonic() - started
+    thread.join(timeout=30)
+    status, _, body = outcome["slow"]  # type: ignore[misc]
+    assert code == 200 and fast < 2.0
+    assert status == 503 and b"longer than the limit of 3 s" in body
+    assert 2.5 < outcome["slow_seconds"] < 15  # type: ignore[operator]
+    time.sleep(6)  # the killed worker is replaced
+    for _ in range(4):
+        assert get(f"{server}/sparql?{urllib.parse.urlencode({'query': 'ASK {}'})}")[0] == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../pyproject.toml",
+        "/%2e%2e/pyproject.toml",
+        "/%252e%252e/pyproject.toml",
+        "/assets/../../pyproject.toml",
+        "/assets/%2e%2e/%2e%2e/pyproject.toml",
+        "/..%2fpyproject.toml",
+        "/id/../../pyproject.toml",
+        "/assets/..%5c..%5cpyproject.toml",
+    ],
+)
+def test_paths_never_leave_the_site(server: str, path: str) -> None:
+    code, _, body = get(server + path)
+    assert code in (400, 404)
+    assert b"[project]" not in body and b"innoproc" not in body[:0]
+    assert get(server + "/en/index.html")[0] == 200  # and the server keeps serving
+
+
+# ---------------------------------------------------------------- the same answers as Oxigraph
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.name)
+def test_every_query_gives_the_same_answer_here_and_on_oxigraph(
+    query: Query, server: str, oxigraph: str
+) -> None:
+    ours = run_remote(server + "/sparql", query, BASE)
+    theirs = run_remote(oxigraph, query, BASE)
+    assert ours.variables == theirs.variables
+    assert [tuple(map(str, row)) for row in ours.rows] == [
+        tuple(map(str, row)) for row in theirs.rows
+    ]
+    assert ours.rows or query.name == "never-empty"
+
+
+def test_query_command_on_an_endpoint(oxigraph: str) -> None:
+    result = CliRunner().invoke(
+        main,
+        [
+            "--project",
+            str(ROOT),
+            "query",
+            str(ROOT / "queries/pianoo-participation.rq"),
+            "--endpoint",
+            oxigraph,
+            "--format",
+            "csv",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == "organisation,name,role"
+    assert len(result.output.splitlines()) == 4
+
+
+def test_load_reports_an_endpoint_that_is_down() -> None:
+    dead = f"http://127.0.0.1:{free_port()}/query"
+    result = CliRunner().invoke(main, ["--project", str(ROOT), "load", "--endpoint", dead])
+    assert result.exit_code == 2 and "could not put graph" in result.output
