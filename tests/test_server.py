@@ -307,7 +307,7 @@ def test_named_graphs_and_union_default_graph(server: str) -> None:
 
 def test_service_description_and_query_page(server: str) -> None:
     code, headers, body = get(server + "/sparql", "text/turtle")
-    assert code == 200
+    assert code == 200 and headers["Content-Type"].startswith("text/turtle")
     description = Graph().parse(data=body.decode(), format="turtle")
     assert len(description) > 5 and b"sd:Service" in body
     code, _, body = get(server + "/sparql", "text/html")
