@@ -185,7 +185,7 @@ def _render_json(result: Result) -> str:
                 binding[var] = _json_term(term)
         bindings.append(binding)
     document = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
-    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def _json_term(term: Term) -> dict[str, str]:

@@ -413,6 +413,14 @@ class FormPage:
         return []
 
 
+class Server(ThreadingHTTPServer):
+    """A thread per connection, and room for many waiting connections (the standard library's
+    backlog of 5 makes the sixth concurrent client wait a second for a retried connect)."""
+
+    request_queue_size = 128
+    daemon_threads = True
+
+
 def make_server(config: Config, host: str, port: int, workers: int = 2) -> ThreadingHTTPServer:
     """A server for the site built for ``config`` (it must exist: run ``innoproc build``)."""
     root = config.path(config.output).resolve()
@@ -437,8 +445,7 @@ def make_server(config: Config, host: str, port: int, workers: int = 2) -> Threa
         ui={lang: strings[lang] for lang in config.languages},
     )
     handler = type("SiteHandler", (Handler,), {"site": site})
-    server = ThreadingHTTPServer((host, port), handler)
-    server.daemon_threads = True
+    server = Server((host, port), handler)
     original_close = server.server_close
 
     def close() -> None:
