@@ -8,6 +8,7 @@ import json
 import shutil
 import socket
 import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -54,7 +55,8 @@ def server(site: Path, config: Config) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real Oxigraph server on a free loopback port, loaded with ``innoproc load``."""
-    binary = shutil.which("oxigraph")
+    beside = Path(sys.executable).parent / "oxigraph"  # installed with the test extra
+    binary = str(beside) if beside.is_file() else shutil.which("oxigraph")
     assert binary, "the oxigraph package (test extra) provides the server"
     port = free_port()
     process = subprocess.Popen(
