@@ -172,6 +172,9 @@ CONNEG = [
     ("/ontology", "text/turtle", 303, "text/plain", "/ontology.ttl"),
     ("/ontology", "text/html", 303, "text/plain", "/nl/ontology.html"),
     ("/dumps/innoproc.nq", "*/*", 200, "application/n-quads", None),
+    ("/catalog", "text/turtle", 303, "text/plain", "/catalog.ttl"),
+    ("/catalog", "application/ld+json", 303, "text/plain", "/catalog.jsonld"),
+    ("/.well-known/void", "*/*", 303, "text/plain", "/void.ttl"),
 ]
 
 

@@ -11,13 +11,14 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from innoproc.catalog import catalog, check, void
 from innoproc.config import Config
-from innoproc.dump import write_description, write_dumps
+from innoproc.dump import canonical_json, write_description, write_dumps
 from innoproc.errors import InputError
 from innoproc.gather import gather
 from innoproc.load import load
 from innoproc.query import execute, load_queries, store_of
-from innoproc.render import Renderer, write_pages
+from innoproc.render import Renderer, interface_strings, write_pages
 from innoproc.validate import validate, write_report
 
 
@@ -63,6 +64,26 @@ def build(config: Config, out: Path | None = None, strict: bool = False) -> Buil
         (fresh / "ontology.ttl").write_text(corpus.ontology.serialize(format="turtle"), "utf-8")
         (fresh / "shapes.ttl").write_text(corpus.shapes.serialize(format="turtle"), "utf-8")
         write_report(report, fresh / "validation-report.ttl")
+        strings = interface_strings()
+        catalogue = catalog(corpus, fresh, strings)
+        shapes = config.path(config.dcat_ap_shapes)
+        try:
+            failures = {k: v for k, v in check(catalogue, shapes).items() if v}
+        except FileNotFoundError as exc:
+            problems.append(f"{exc}; the catalogue was not checked against DCAT-AP")
+            failures = {}
+        if failures:
+            listed = "\n".join(f"{profile}: {m}" for profile, ms in failures.items() for m in ms)
+            raise BuildFailed(f"The catalogue does not conform to DCAT-AP:\n{listed}")
+        if strict and problems:
+            raise BuildFailed(
+                "\n".join(problems) + f"\nStrict mode: {len(problems)} problem(s), nothing written."
+            )
+        (fresh / "catalog.ttl").write_text(catalogue.serialize(format="turtle"), "utf-8")
+        (fresh / "catalog.jsonld").write_text(
+            canonical_json(catalogue.serialize(format="json-ld")), "utf-8"
+        )
+        (fresh / "void.ttl").write_text(void(corpus, strings).serialize(format="turtle"), "utf-8")
         _swap(fresh, target)
     except OSError as exc:
         shutil.rmtree(fresh, ignore_errors=True)

@@ -60,6 +60,9 @@ class Config:
     workers: int = 2
     """Query worker processes of the endpoint: a slow query holds one, the others keep answering."""
 
+    dcat_ap_shapes: str = "../shared/reference/dcat-ap"
+    """The official DCAT-AP 3 SHACL shapes the catalogue is checked with at build time."""
+
     ontology_dir: str = "ontology"
     data_dir: str = "data"
     shapes_dir: str = "shapes"

@@ -100,11 +100,11 @@ def _serialize(graph: Graph, fmt: str) -> str:
     if fmt == "nt":
         return _sorted_lines(text)
     if fmt == "json-ld":
-        return _canonical_json(text)
+        return canonical_json(text)
     return text
 
 
-def _canonical_json(text: str) -> str:
+def canonical_json(text: str) -> str:
     """rdflib writes JSON-LD nodes and values in hash order: sort them."""
 
     def order(value: Any) -> Any:

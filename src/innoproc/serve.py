@@ -186,6 +186,12 @@ class Handler(BaseHTTPRequestHandler):
             self.error(405, "Only /sparql accepts POST.", {"Allow": "GET, HEAD"})
         elif path.startswith("/id/") and "." not in posixpath.basename(path):
             self.resource(path[len("/id/") :])
+        elif path == "/catalog":
+            self.redirect_document(
+                "catalog", {"text/turtle": "catalog.ttl", "application/ld+json": "catalog.jsonld"}
+            )
+        elif path == "/.well-known/void":
+            self.redirect_document("void", {"text/turtle": "void.ttl"})
         elif path == "/ontology":
             self.redirect_document(
                 "ontology", {"text/html": "{lang}/ontology.html", "text/turtle": "ontology.ttl"}

@@ -1,0 +1,126 @@
+"""The DCAT-AP catalogue and the VoID description: they conform to the official DCAT-AP 3.0.1
+shapes (../shared/reference/dcat-ap, full and codelist profiles), and every figure in them is
+the one the files and the graph give."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import VOID
+
+from innoproc.catalog import SPDX, check
+from innoproc.cli import main
+from innoproc.config import Config
+from innoproc.load import Corpus, quads
+from innoproc.vocab import DCAT, DCTERMS, RDF
+
+ROOT = Path(__file__).resolve().parent.parent
+BASE = "https://w3id.org/innoproc/"
+
+
+@pytest.fixture(scope="module")
+def catalogue(site: Path) -> Graph:
+    return Graph().parse(site / "catalog.ttl", format="turtle")
+
+
+def shapes(config: Config) -> Path:
+    path = config.path(config.dcat_ap_shapes)
+    assert (path / "shapes.ttl").is_file(), f"the official DCAT-AP shapes are expected at {path}"
+    return path
+
+
+def test_catalogue_conforms_to_dcat_ap(catalogue: Graph, config: Config) -> None:
+    assert check(catalogue, shapes(config)) == {"full": [], "codelists": []}
+
+
+def test_catalogue_in_json_ld_is_the_same(site: Path, catalogue: Graph) -> None:
+    assert set(Graph().parse(site / "catalog.jsonld", format="json-ld")) == set(catalogue)
+
+
+def test_sizes_and_checksums_are_the_files(site: Path, catalogue: Graph) -> None:
+    distributions = list(catalogue.subjects(RDF.type, DCAT.Distribution))
+    assert len(distributions) == 7
+    checked = 0
+    for distribution in distributions:
+        url = catalogue.value(distribution, DCAT.downloadURL)
+        if url is None:
+            continue
+        path = site / str(url).removeprefix(BASE)
+        assert catalogue.value(distribution, DCAT.byteSize).toPython() == path.stat().st_size  # type: ignore[union-attr]
+        checksum = catalogue.value(distribution, SPDX.checksum)
+        value = catalogue.value(checksum, SPDX.checksumValue)
+        assert str(value) == hashlib.sha256(path.read_bytes()).hexdigest()
+        checked += 1
+    assert checked == 6
+    formats = {str(o).rsplit("/", 1)[-1] for o in catalogue.objects(None, DCTERMS["format"])}
+    assert formats == {"RDF_TURTLE", "RDF_N_TRIPLES", "JSON_LD", "RDF_TRIG", "RDF_N_QUADS", "HTML"}
+    service = next(catalogue.subjects(RDF.type, DCAT.DataService))
+    assert catalogue.value(service, DCAT.endpointURL) == URIRef(BASE + "sparql")
+
+
+def test_broken_catalogue_is_reported_with_the_shape_message(
+    catalogue: Graph, config: Config
+) -> None:
+    broken = Graph()
+    for triple in catalogue:
+        broken.add(triple)
+    dataset = URIRef(BASE + "catalog#dataset")
+    broken.remove((dataset, DCTERMS.title, None))
+    broken.remove((dataset, DCTERMS.language, None))
+    broken.add((dataset, DCTERMS.language, URIRef("http://id.loc.gov/vocabulary/iso639-1/nl")))
+    result = check(broken, shapes(config))
+    assert any(f"{dataset} {DCTERMS.title}" in m for m in result["full"]), result
+    assert any(str(DCTERMS.language) in m for m in result["codelists"]), result
+
+
+def test_missing_shapes_are_named(tmp_path: Path, catalogue: Graph) -> None:
+    with pytest.raises(FileNotFoundError, match=f"DCAT-AP shapes not found: {tmp_path}"):
+        check(catalogue, tmp_path)
+    project = tmp_path / "project"
+    for folder in ("ontology", "data", "shapes", "queries"):
+        shutil.copytree(ROOT / folder, project / folder)
+    text = (ROOT / "pyproject.toml").read_text()
+    (project / "pyproject.toml").write_text(
+        text.replace("[tool.innoproc]\n", '[tool.innoproc]\ndcat_ap_shapes = "nowhere"\n')
+    )
+    result = CliRunner().invoke(main, ["--project", str(project), "build"])
+    assert result.exit_code == 0
+    assert f"DCAT-AP shapes not found: {project / 'nowhere'}" in result.output
+    strict = CliRunner().invoke(main, ["--project", str(project), "build", "--strict"])
+    assert strict.exit_code == 1
+
+
+def test_void_figures_match_the_graph(site: Path, corpus: Corpus) -> None:
+    void = Graph().parse(site / "void.ttl", format="turtle")
+    dataset = URIRef(BASE + "void#dataset")
+    union = {(s, p, o) for s, p, o, g in quads(corpus.dataset) if g is not None}
+    assert void.value(dataset, VOID.triples) == Literal(len(union))
+    assert void.value(dataset, VOID.classes) == Literal(
+        len({o for _, p, o in union if p == RDF.type})
+    )
+    for partition in void.objects(dataset, VOID.classPartition):
+        kind = void.value(partition, VOID["class"])
+        count = len({s for s, p, o in union if p == RDF.type and o == kind})
+        assert void.value(partition, VOID.entities) == Literal(count), kind
+    for partition in void.objects(dataset, VOID.propertyPartition):
+        predicate = void.value(partition, VOID.property)
+        assert void.value(partition, VOID.triples) == Literal(
+            len({t for t in union if t[1] == predicate})
+        )
+    graphs = [
+        s for s in void.objects(dataset, VOID.subset) if (s, RDF.type, VOID.Linkset) not in void
+    ]
+    assert len(graphs) == len(corpus.source_graphs)
+    wikidata = URIRef(BASE + "void#links-wikidata")
+    prefix = "http://www.wikidata.org/entity/"
+    expected = len(
+        {t for t in union if str(t[2]).startswith(prefix) and not str(t[0]).startswith(prefix)}
+    )
+    assert expected > 10
+    assert void.value(wikidata, VOID.triples) == Literal(expected)
+    assert void.value(dataset, VOID.sparqlEndpoint) == URIRef(BASE + "sparql")
