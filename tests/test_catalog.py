@@ -124,3 +124,43 @@ def test_void_figures_match_the_graph(site: Path, corpus: Corpus) -> None:
     assert expected > 10
     assert void.value(wikidata, VOID.triples) == Literal(expected)
     assert void.value(dataset, VOID.sparqlEndpoint) == URIRef(BASE + "sparql")
+
+
+KNOWN = {
+    "http://publications.europa.eu/resource/authority/": r"http://publications\.europa\.eu/resource/authority/[a-z-]+(/[A-Z0-9_]+)?",
+    "http://www.wikidata.org/entity/": r"http://www\.wikidata\.org/entity/Q[1-9][0-9]*",
+    "http://www.w3.org/": r"http://www\.w3\.org/[\w./#-]+",
+    "http://purl.org/": r"http://purl\.org/[\w./#-]+",
+    "http://xmlns.com/foaf/0.1/": r"http://xmlns\.com/foaf/0\.1/\w+",
+    "http://data.europa.eu/m8g/": r"http://data\.europa\.eu/m8g/\w+",
+}
+
+
+def test_every_external_iri_is_well_formed_and_known(corpus: Corpus, config: Config) -> None:
+    """IRIs outside the base are vocabulary terms, authority-table entries, Wikidata entities
+    (each matching its dataset's pattern), or addresses of web pages (http or https)."""
+    import re
+
+    from rdflib import URIRef as Iri
+
+    seen = 0
+    for s, p, o, _ in quads(corpus.dataset):
+        for term in (s, p, o):
+            if not isinstance(term, Iri) or str(term).startswith(config.base_iri):
+                continue
+            text = str(term)
+            assert re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", text), text
+            for prefix, pattern in KNOWN.items():
+                if text.startswith(prefix):
+                    assert re.fullmatch(pattern, text), text
+                    seen += 1
+                    break
+            else:
+                # a web page: the address a source or document was read at, or a homepage
+                assert p in (PROV_DERIVED, FOAF_PAGE, FOAF_HOMEPAGE), (s, p, o)
+    assert seen > 1000
+
+
+PROV_DERIVED = URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")
+FOAF_PAGE = URIRef("http://xmlns.com/foaf/0.1/page")
+FOAF_HOMEPAGE = URIRef("http://xmlns.com/foaf/0.1/homepage")

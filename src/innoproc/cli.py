@@ -124,6 +124,36 @@ def load_command(ctx: click.Context, endpoint: str, store: str | None) -> None:
 
 
 @main.command()
+@click.option("--endpoint", default=None, help="SPARQL endpoint (default: Wikidata's).")
+@click.option("--apply", "accept", is_flag=True, help="Write the rows marked yes into data/.")
+@click.option("--timeout", default=30.0, show_default=True, help="Seconds to wait for an answer.")
+@click.pass_context
+def link(ctx: click.Context, endpoint: str | None, accept: bool, timeout: float) -> None:
+    """Find Wikidata candidates for unlinked organisations, people and initiatives and write
+    links/review.tsv; with --apply, put the accepted ones into data/ as a source."""
+    from innoproc.link import WIKIDATA, apply, reconcile
+    from innoproc.load import load
+
+    endpoint = endpoint or WIKIDATA
+    try:
+        config = _config(ctx)
+        corpus = load(config)
+        folder = config.path("links")
+        if accept:
+            target = apply(corpus, folder, endpoint)
+            click.echo(f"Wrote the accepted links to {target}.")
+            return
+        candidates = reconcile(corpus, endpoint, folder, timeout)
+    except InputError as exc:
+        _fail(exc)
+        return
+    click.echo(
+        f"{len(candidates)} candidate(s) in {folder / 'review.tsv'}; mark the right ones "
+        "yes in the accept column, then run innoproc link --apply."
+    )
+
+
+@main.command()
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
