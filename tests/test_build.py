@@ -35,7 +35,12 @@ PAGE = "data/sources/pianoo-page.trig"
 def project(tmp_path: Path) -> Path:
     for folder in ("ontology", "data", "shapes", "queries"):
         shutil.copytree(ROOT / folder, tmp_path / folder)
-    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    shapes = (ROOT / "../shared/reference/dcat-ap").resolve()
+    settings = (ROOT / "pyproject.toml").read_text()
+    settings = settings.replace(
+        "[tool.innoproc]\n", f'[tool.innoproc]\ndcat_ap_shapes = "{shapes}"\n'
+    )
+    (tmp_path / "pyproject.toml").write_text(settings)
     return tmp_path
 
 
