@@ -7,7 +7,6 @@ import gzip
 import hashlib
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -29,19 +28,6 @@ from innoproc.load import Corpus, quads
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "data/sources/pianoo-page.trig"
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    for folder in ("ontology", "data", "shapes", "queries"):
-        shutil.copytree(ROOT / folder, tmp_path / folder)
-    shapes = (ROOT / "../shared/reference/dcat-ap").resolve()
-    settings = (ROOT / "pyproject.toml").read_text()
-    settings = settings.replace(
-        "[tool.innoproc]\n", f'[tool.innoproc]\ndcat_ap_shapes = "{shapes}"\n'
-    )
-    (tmp_path / "pyproject.toml").write_text(settings)
-    return tmp_path
 
 
 def invoke(project: Path, *args: str) -> Result:

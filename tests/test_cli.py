@@ -5,10 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner, Result
 from rdflib import Graph
 
@@ -17,15 +15,6 @@ from innoproc.vocab import SH
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "data/sources/pianoo-page.trig"
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A copy of the project's content folders and settings."""
-    for folder in ("ontology", "data", "shapes", "queries"):
-        shutil.copytree(ROOT / folder, tmp_path / folder)
-    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
-    return tmp_path
 
 
 def invoke(project: Path, *args: str) -> Result:

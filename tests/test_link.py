@@ -5,13 +5,8 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
-import socket
 import subprocess
-import sys
 import threading
-import time
-import urllib.request
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -19,6 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from conftest import free_port, oxigraph_binary, start_oxigraph
 from innoproc.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,57 +29,26 @@ wd:Q90004 rdfs:label "Something else"@en ; wdt:P31 wd:Q43229 .
 """
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def wikidata(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("wikidata")
     (folder / "fixture.ttl").write_text(FIXTURE)
-    beside = Path(sys.executable).parent / "oxigraph"
-    binary = str(beside) if beside.is_file() else shutil.which("oxigraph")
-    assert binary
     subprocess.run(
-        [binary, "load", "--location", str(folder / "db"), "--file", str(folder / "fixture.ttl")],
+        [
+            oxigraph_binary(),
+            "load",
+            "--location",
+            str(folder / "db"),
+            "--file",
+            str(folder / "fixture.ttl"),
+        ],
         check=True,
         capture_output=True,
     )
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            binary,
-            "serve-read-only",
-            "--location",
-            str(folder / "db"),
-            "--bind",
-            f"127.0.0.1:{port}",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    endpoint = f"http://127.0.0.1:{port}/query"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"{endpoint}?query=ASK%7B%7D", timeout=2):
-                break
-        except OSError:
-            assert process.poll() is None and time.monotonic() < deadline
-            time.sleep(0.2)
+    process, endpoint = start_oxigraph(folder / "db", read_only=True)
     yield endpoint
     process.terminate()
     process.wait(timeout=10)
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    for folder in ("ontology", "data", "shapes", "queries"):
-        shutil.copytree(ROOT / folder, tmp_path / folder)
-    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
-    return tmp_path
 
 
 def invoke(project: Path, *args: str) -> Result:

@@ -5,10 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import shutil
-import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -22,6 +18,7 @@ from click.testing import CliRunner
 from rdflib import Graph
 from SPARQLWrapper import CSV, JSON, TURTLE, SPARQLWrapper
 
+from conftest import free_port, start_oxigraph
 from innoproc.cli import main
 from innoproc.config import Config
 from innoproc.query import Query, load_queries
@@ -31,12 +28,6 @@ from innoproc.serve import make_server
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = load_queries(ROOT / "queries")
 BASE = "https://w3id.org/innoproc/"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -55,31 +46,7 @@ def server(site: Path, config: Config) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real Oxigraph server on a free loopback port, loaded with ``innoproc load``."""
-    beside = Path(sys.executable).parent / "oxigraph"  # installed with the test extra
-    binary = str(beside) if beside.is_file() else shutil.which("oxigraph")
-    assert binary, "the oxigraph package (test extra) provides the server"
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            binary,
-            "serve",
-            "--location",
-            str(tmp_path_factory.mktemp("oxigraph")),
-            "--bind",
-            f"127.0.0.1:{port}",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    endpoint = f"http://127.0.0.1:{port}/query"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"{endpoint}?query=ASK%7B%7D", timeout=2):
-                break
-        except OSError:
-            assert process.poll() is None and time.monotonic() < deadline, "oxigraph did not start"
-            time.sleep(0.2)
+    process, endpoint = start_oxigraph(tmp_path_factory.mktemp("oxigraph"))
     for _ in range(2):  # loading twice replaces the graphs: same counts
         result = CliRunner().invoke(main, ["--project", str(ROOT), "load", "--endpoint", endpoint])
         assert result.exit_code == 0, result.output

@@ -187,15 +187,11 @@ class Handler(BaseHTTPRequestHandler):
         elif path.startswith("/id/") and "." not in posixpath.basename(path):
             self.resource(path[len("/id/") :])
         elif path == "/catalog":
-            self.redirect_document(
-                "catalog", {"text/turtle": "catalog.ttl", "application/ld+json": "catalog.jsonld"}
-            )
+            self.see_other({"text/turtle": "catalog.ttl", "application/ld+json": "catalog.jsonld"})
         elif path == "/.well-known/void":
-            self.redirect_document("void", {"text/turtle": "void.ttl"})
+            self.see_other({"text/turtle": "void.ttl"})
         elif path == "/ontology":
-            self.redirect_document(
-                "ontology", {"text/html": "{lang}/ontology.html", "text/turtle": "ontology.ttl"}
-            )
+            self.see_other({"text/html": "{lang}/ontology.html", "text/turtle": "ontology.ttl"})
         else:
             self.static(path)
 
@@ -235,22 +231,16 @@ class Handler(BaseHTTPRequestHandler):
                 {"Vary": "Accept, Accept-Language"},
             )
             return
-        documents = {
-            media: (f"/{self.language()}/{path}.html" if ext == ".html" else f"/id/{path}{ext}")
-            for media, ext, _ in DOCUMENTS
-        }
-        links = ", ".join(
-            f'<{doc}>; rel="alternate"; type="{media}"' for media, doc in documents.items()
+        self.see_other(
+            {
+                media: (f"{{lang}}/{path}.html" if ext == ".html" else f"id/{path}{ext}")
+                for media, ext, _ in DOCUMENTS
+            }
         )
-        chosen = negotiate(self.headers.get("Accept"), documents)
-        headers = {"Vary": "Accept, Accept-Language", "Link": links}
-        if chosen is None:
-            self.error(406, "Not acceptable. Available: " + ", ".join(documents), headers)
-            return
-        headers["Location"] = documents[chosen]
-        self.send(303, f"See {documents[chosen]}\n".encode(), "text/plain; charset=utf-8", headers)
 
-    def redirect_document(self, name: str, documents: dict[str, str]) -> None:
+    def see_other(self, documents: dict[str, str]) -> None:
+        """303 to the document (``{lang}`` filled in) that ``Accept`` prefers, naming them all
+        in ``Link``; 406 when none is acceptable."""
         located = {
             media: "/" + target.format(lang=self.language()) for media, target in documents.items()
         }
