@@ -3,12 +3,16 @@ free loopback ports, and a real Oxigraph server."""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -98,3 +102,24 @@ def start_oxigraph(location: Path, read_only: bool = False) -> tuple[subprocess.
         except OSError:
             assert process.poll() is None and time.monotonic() < deadline, "oxigraph did not start"
             time.sleep(0.2)
+
+
+@contextmanager
+def serving(site: Path, config: Config, workers: int = 1, **settings: object) -> Iterator[str]:
+    """``innoproc serve``'s server for the built ``site`` on a free loopback port, in a thread;
+    yields its address (no trailing slash)."""
+    from innoproc.serve import make_server
+
+    httpd = make_server(
+        dataclasses.replace(config, output=str(site), **settings),  # type: ignore[arg-type]
+        "127.0.0.1",
+        0,
+        workers,
+    )
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

@@ -4,10 +4,8 @@ Chromium, Java and the checker."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import subprocess
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,8 +13,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from conftest import serving
 from innoproc.config import Config
-from innoproc.serve import make_server
 
 ROOT = Path(__file__).resolve().parent.parent
 VNU = ROOT / ".tools/node_modules/vnu-jar/build/dist/vnu.jar"
@@ -48,12 +46,8 @@ def test_every_page_is_valid_html(site: Path) -> None:
 
 @pytest.fixture(scope="module")
 def base_url(site: Path, config: Config) -> Iterator[str]:
-    server = make_server(dataclasses.replace(config, output=str(site)), "127.0.0.1", 0, 1)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with serving(site, config) as address:
+        yield address + "/"
 
 
 @pytest.fixture(scope="module")

@@ -19,6 +19,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, URIRef
@@ -205,8 +206,6 @@ def _json_term(term: Term) -> dict[str, str]:
 
 def render_xml(result: Result) -> str:
     """SPARQL 1.1 Query Results XML Format."""
-    from xml.sax.saxutils import escape, quoteattr
-
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<sparql xmlns="http://www.w3.org/2005/sparql-results#">',
