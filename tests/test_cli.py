@@ -60,7 +60,13 @@ def test_undeclared_prefix_names_file_and_line(project: Path) -> None:
     )
     result = invoke(project, "validate")
     assert result.exit_code == 2
-    assert f"{PAGE}:" in result.output and 'Prefix "dc:" not bound' in result.output
+    line = next(
+        n
+        for n, text in enumerate((project / PAGE).read_text().splitlines(), 1)
+        if "dc:type" in text
+    )
+    assert f"{PAGE}:{line}:" in result.output
+    assert "prefix dc: has not been declared" in result.output
 
 
 def test_malformed_date_names_file_and_resource(project: Path) -> None:

@@ -691,3 +691,29 @@ def test_every_constraint_has_a_case(corpus: Corpus, config: Config) -> None:
         assert isinstance(node, BNode) and list(Collection(shapes, node))
     tested = {(c.shape, c.component) for c in CASES}
     assert declared == tested
+
+
+def test_validation_split_over_processes_reports_the_same(
+    config: Config, corpus: Corpus, valid_graph: Graph
+) -> None:
+    """Every case's breakage at once in the whole graph: one process and several, each on its
+    share of the focus nodes, find exactly the same problems, in one report."""
+    graph = Graph()
+    for triple in valid_graph:
+        graph.add(triple)
+    for broken in CASES:
+        focus = _focus(config, graph, broken.focus)
+        update = broken.update.replace(XLABEL, f"<{focus}>")
+        graph.update(f"BASE <{config.base_iri}>\n" + PREFIXES + update)
+    one = validate(corpus, graph, workers=1)
+    shapes = {(f.shape, f.component) for f in one.findings}
+    assert not one.conforms and len(shapes) >= 60, len(shapes)
+    for workers in (2, 3):
+        split = validate(corpus, graph, workers=workers)
+        assert split.conforms == one.conforms
+        assert split.findings == one.findings
+        reports = list(split.graph.subjects(RDF.type, SH.ValidationReport))
+        assert len(reports) == 1
+        assert len(set(split.graph.objects(reports[0], SH.result))) == len(
+            set(one.graph.objects(None, SH.result))
+        )

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from innoproc.catalog import catalog, check, void
 from innoproc.config import Config
-from innoproc.dump import canonical_json, write_description, write_dumps
+from innoproc.dump import canonical_json, prefixes, write_description, write_dumps
 from innoproc.errors import InputError
 from innoproc.gather import gather
 from innoproc.load import load
+from innoproc.parallel import in_parallel
 from innoproc.query import execute, load_queries, store_of
 from innoproc.render import Renderer, interface_strings, write_pages
 from innoproc.validate import validate, write_report
@@ -34,10 +37,22 @@ class Built:
     """Missing labels, dangling links and shape warnings (strict mode fails on any)."""
 
 
-def build(config: Config, out: Path | None = None, strict: bool = False) -> Built:
+STAGES = ("load", "validate", "index", "pages", "resources", "dumps", "catalogue")
+"""The stages of a build, in order; ``build`` reports the end of each to its ``done`` callback."""
+
+
+def build(
+    config: Config,
+    out: Path | None = None,
+    strict: bool = False,
+    done: Callable[[str], None] = lambda stage: None,
+) -> Built:
     target = (out or config.path(config.output)).resolve()
     corpus = load(config)
-    report = validate(corpus)
+    done("load")
+    workers = config.processes
+    report = validate(corpus, workers=workers)
+    done("validate")
     if not report.conforms:
         raise BuildFailed(report.text())
     index = gather(corpus)
@@ -50,6 +65,7 @@ def build(config: Config, out: Path | None = None, strict: bool = False) -> Buil
     queries = load_queries(config.path(config.queries_dir))
     answers = {q.name: (q, execute(store, q, config.base_iri)) for q in queries}
     renderer = Renderer(index, corpus.ontology, corpus.shapes, answers)
+    done("index")
 
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -57,10 +73,19 @@ def build(config: Config, out: Path | None = None, strict: bool = False) -> Buil
     except OSError as exc:
         raise InputError(f"{target}: cannot write the site there ({exc.strerror})") from exc
     try:
-        files = write_dumps(corpus, fresh)
-        for resource in index.resources.values():
-            files += write_description(index, resource, fresh, corpus.dataset)
-        files += write_pages(renderer, fresh)
+        in_parallel(partial(write_pages, renderer, fresh), workers)
+        done("pages")
+        namespaces = prefixes(corpus)
+        described = list(index.resources.values())
+
+        def describe_share(share: int, shares: int) -> None:
+            for resource in described[share::shares]:
+                write_description(index, resource, fresh, namespaces)
+
+        in_parallel(describe_share, workers)
+        done("resources")
+        write_dumps(corpus, fresh)
+        done("dumps")
         (fresh / "ontology.ttl").write_text(corpus.ontology.serialize(format="turtle"), "utf-8")
         (fresh / "shapes.ttl").write_text(corpus.shapes.serialize(format="turtle"), "utf-8")
         write_report(report, fresh / "validation-report.ttl")
@@ -85,6 +110,7 @@ def build(config: Config, out: Path | None = None, strict: bool = False) -> Buil
         )
         (fresh / "void.ttl").write_text(void(corpus, strings).serialize(format="turtle"), "utf-8")
         _swap(fresh, target)
+        done("catalogue")
     except OSError as exc:
         shutil.rmtree(fresh, ignore_errors=True)
         raise InputError(f"{target}: cannot write the site ({exc})") from exc

@@ -187,19 +187,21 @@ def catalog(corpus: Corpus, site: Path, ui: dict[str, dict[str, str]]) -> Graph:
 
 def _countries(corpus: Corpus) -> set[URIRef]:
     prefix = NAL + "country/"
+    sources = set(corpus.source_graphs)
     return {
         o
         for _, _, o, g in quads(corpus.dataset)
-        if g in corpus.source_graphs and isinstance(o, URIRef) and str(o).startswith(prefix)
+        if g in sources and isinstance(o, URIRef) and str(o).startswith(prefix)
     }
 
 
 def _coverage(corpus: Corpus) -> tuple[Literal | None, Literal | None]:
     """The earliest and latest date the sources give (years kept as years)."""
+    sources = set(corpus.source_graphs)
     dates = [
         o
         for _, p, o, g in quads(corpus.dataset)
-        if g in corpus.source_graphs
+        if g in sources
         and isinstance(o, Literal)
         and o.datatype in (XSD.date, XSD.gYear, XSD.gYearMonth)
         and p in (DCAT.startDate, DCAT.endDate, DCTERMS.date, DCTERMS.created, DCTERMS.issued)

@@ -7,6 +7,7 @@ Exit codes: 0 success (the data conforms), 1 violations, 2 an error in the input
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -60,7 +61,7 @@ def validate(ctx: click.Context, report: Path | None) -> None:
     try:
         config = _config(ctx)
         corpus = load(config)
-        result = run(corpus)
+        result = run(corpus, workers=config.processes)
     except InputError as exc:
         _fail(exc)
         return
@@ -161,8 +162,9 @@ def link(ctx: click.Context, endpoint: str | None, accept: bool, timeout: float)
     help="Where to write the site (default: from configuration, site/).",
 )
 @click.option("--strict", is_flag=True, help="Fail on missing labels, dangling links, warnings.")
+@click.option("--timings", is_flag=True, help="Print the wall time of each stage on stderr.")
 @click.pass_context
-def build(ctx: click.Context, out: Path | None, strict: bool) -> None:
+def build(ctx: click.Context, out: Path | None, strict: bool, timings: bool) -> None:
     """Load, validate and publish the graph as a static linked-data site.
 
     Writes dumps, a description of every resource in Turtle, JSON-LD and N-Triples, and HTML
@@ -173,8 +175,17 @@ def build(ctx: click.Context, out: Path | None, strict: bool) -> None:
     from innoproc.build import BuildFailed
     from innoproc.build import build as run
 
+    started = last = time.perf_counter()
+
+    def done(stage: str) -> None:
+        nonlocal last
+        if timings:
+            now = time.perf_counter()
+            click.echo(f"{stage:<10} {now - last:8.2f} s", err=True)
+            last = now
+
     try:
-        built = run(_config(ctx), out, strict)
+        built = run(_config(ctx), out, strict, done)
     except InputError as exc:
         _fail(exc)
         return
@@ -182,6 +193,8 @@ def build(ctx: click.Context, out: Path | None, strict: bool) -> None:
         click.echo(str(exc), err=True)
         click.echo("error: build failed; the previous site is untouched", err=True)
         sys.exit(1)
+    if timings:
+        click.echo(f"{'total':<10} {time.perf_counter() - started:8.2f} s", err=True)
     for problem in built.problems:
         click.echo(f"warning: {problem}", err=True)
     click.echo(f"Built {built.files} files in {built.out} ({len(built.problems)} problem(s)).")

@@ -7,6 +7,7 @@ of the wrong type is an error that names the key, so a typo never passes silentl
 from __future__ import annotations
 
 import dataclasses
+import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +61,9 @@ class Config:
     workers: int = 2
     """Query worker processes of the endpoint: a slow query holds one, the others keep answering."""
 
+    build_workers: int = 0
+    """Processes that write pages and resource files during a build; 0 means one per core."""
+
     dcat_ap_shapes: str = "../shared/reference/dcat-ap"
     """The official DCAT-AP 3 SHACL shapes the catalogue is checked with at build time."""
 
@@ -80,6 +84,11 @@ class Config:
     def vocab(self) -> str:
         """The namespace of the project's own terms (``ip:``)."""
         return self.base_iri + "ontology#"
+
+    @property
+    def processes(self) -> int:
+        """How many processes a build and ``innoproc validate`` run side by side."""
+        return self.build_workers or len(os.sched_getaffinity(0))
 
     def path(self, name: str) -> Path:
         return self.root / name

@@ -1,8 +1,8 @@
 """Stage 4a: write the graph as RDF files: dumps of the whole dataset and a description of
 every resource, each in several formats.
 
-Output is deterministic: statements are written in sorted order and graphs are built by adding
-statements in sorted order, so the same input gives byte-identical files.
+Oxigraph's serialisers write the statements in the order given, and they are given in sorted
+order, so the same input gives byte-identical files.
 """
 
 from __future__ import annotations
@@ -10,18 +10,24 @@ from __future__ import annotations
 import gzip
 import io
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from rdflib import Dataset, Graph, URIRef
+import pyoxigraph as ox
 from rdflib.term import Node
 
 from innoproc.gather import Index, Resource, term_key
 from innoproc.load import Corpus, quads
+from innoproc.query import ox_quad, ox_triple
 from innoproc.vocab import RDFS
 
 DUMP = "dumps/innoproc"
-RDF_FORMATS = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt"}
+RDF_FORMATS = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "nt": ox.RdfFormat.N_TRIPLES,
+}
 MEDIA_TYPES = {
     "ttl": "text/turtle",
     "jsonld": "application/ld+json",
@@ -39,24 +45,21 @@ def write_dumps(corpus: Corpus, out: Path) -> list[Path]:
     statements = sorted(
         ((s, p, o, g) for s, p, o, g in quads(corpus.dataset) if g is not None), key=_key4
     )
-    dataset = Dataset()
-    _bind(dataset, corpus)
-    for s, p, o, g in statements:
-        dataset.graph(g).add((s, p, o))
-    union = Graph()
-    _bind(union, corpus)
-    for s, p, o, _ in statements:
-        union.add((s, p, o))
+    declared = prefixes(corpus)
+    named = [ox_quad(s, p, o, g) for s, p, o, g in statements]
+    union: dict[tuple[Node, Node, Node], ox.Triple] = {}
+    for (s, p, o, _), quad in zip(statements, named, strict=True):
+        union.setdefault((s, p, o), quad.triple)
+    triples = [union[key] for key in sorted(union, key=_key3)]
 
     written = []
-    trig = target.with_suffix(".trig")
-    trig.write_text(_trig(dataset, corpus), "utf-8")
-    nq = target.with_suffix(".nq")
-    nq.write_text(_sorted_lines(dataset.serialize(format="nquads")), "utf-8")
-    written += [trig, nq]
+    for extension, fmt in (("trig", ox.RdfFormat.TRIG), ("nq", ox.RdfFormat.N_QUADS)):
+        path = target.with_suffix("." + extension)
+        path.write_bytes(_serialize(named, fmt, declared))
+        written.append(path)
     for extension, fmt in RDF_FORMATS.items():
         path = target.with_suffix("." + extension)
-        path.write_text(_serialize(union, fmt), "utf-8")
+        path.write_bytes(_serialize(triples, fmt, declared))
         written.append(path)
     gz = target.with_suffix(".nt.gz")
     gz.write_bytes(_gzip((target.with_suffix(".nt")).read_bytes()))
@@ -64,44 +67,67 @@ def write_dumps(corpus: Corpus, out: Path) -> list[Path]:
     return written
 
 
-def describe(index: Index, resource: Resource) -> Graph:
-    """A resource's description: its statements, the statements that point to it, and the
-    labels of every resource either of those names."""
-    graph = Graph()
+def describe(index: Index, resource: Resource) -> list[tuple[Node, Node, Node]]:
+    """A resource's description: its own statements first, then (by subject) the statements
+    that point to it and the labels of every resource either of those names."""
     triples: list[tuple[Node, Node, Node]] = [
         (resource.iri, s.predicate, s.value) for s in resource.statements
     ]
     triples += [(subject, predicate, resource.iri) for subject, predicate, _ in resource.incoming]
     linked = {t[2] for t in triples} | {t[0] for t in triples}
     linked.discard(resource.iri)
-    for node in sorted(linked, key=str):
+    for node in linked:
         triples += [(node, p, o) for p, o in index.label_statements.get(node, [])]
-    for triple in sorted(set(triples), key=_key3):
-        graph.add(triple)
-    return graph
+    return sorted(set(triples), key=lambda t: (t[0] != resource.iri, _key3(t)))
 
 
-def write_description(index: Index, resource: Resource, out: Path, prefixes: Graph) -> list[Path]:
-    graph = describe(index, resource)
-    for prefix, namespace in prefixes.namespaces():
-        graph.bind(prefix, namespace, override=True)
+def write_description(
+    index: Index, resource: Resource, out: Path, prefixes: dict[str, str]
+) -> list[Path]:
+    triples = [ox_triple(s, p, o) for s, p, o in describe(index, resource)]
     target = out / "id" / resource.path
     target.parent.mkdir(parents=True, exist_ok=True)
     written = []
     for extension, fmt in RDF_FORMATS.items():
         path = target.parent / f"{target.name}.{extension}"
-        path.write_text(_serialize(graph, fmt), "utf-8")
+        path.write_bytes(_serialize(triples, fmt, prefixes))
         written.append(path)
     return written
 
 
-def _serialize(graph: Graph, fmt: str) -> str:
-    text = graph.serialize(format=fmt)
-    if fmt == "nt":
-        return _sorted_lines(text)
-    if fmt == "json-ld":
-        return canonical_json(text)
-    return text
+def _serialize(
+    statements: Sequence[ox.Triple] | Sequence[ox.Quad], fmt: ox.RdfFormat, prefixes: dict[str, str]
+) -> bytes:
+    """``statements`` in ``fmt``, in the order given; Turtle and TriG declare the prefixes they
+    use, sorted, and JSON-LD is written expanded."""
+    if fmt not in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
+        return ox.serialize(statements, format=fmt) or b""
+    used = _namespaces(statements)
+    chosen = {prefix: ns for prefix, ns in sorted(prefixes.items()) if ns in used}
+    return ox.serialize(statements, format=fmt, prefixes=chosen) or b""
+
+
+def _namespaces(statements: Sequence[ox.Triple] | Sequence[ox.Quad]) -> set[str]:
+    """The namespaces (up to the last ``#`` or ``/``) of the IRIs in ``statements``."""
+    iris: set[str] = set()
+    for statement in statements:
+        for term in statement:
+            if isinstance(term, ox.NamedNode):
+                iris.add(term.value)
+            elif isinstance(term, ox.Literal):
+                iris.add(term.datatype.value)
+    out = set()
+    for iri in iris:
+        cut = max(iri.rfind("#"), iri.rfind("/")) + 1
+        out.add(iri[:cut])
+    return out
+
+
+def prefixes(corpus: Corpus) -> dict[str, str]:
+    """The prefixes RDF files may use: the ontology's, with ``ip:`` and ``rdfs:`` fixed."""
+    out = {prefix: str(namespace) for prefix, namespace in corpus.ontology.namespaces()}
+    out.update(ip=corpus.config.vocab, rdfs=str(RDFS))
+    return {prefix: ns for prefix, ns in out.items() if prefix}
 
 
 def canonical_json(text: str) -> str:
@@ -118,38 +144,11 @@ def canonical_json(text: str) -> str:
     return json.dumps(order(json.loads(text)), ensure_ascii=False, indent=2) + "\n"
 
 
-def _trig(dataset: Dataset, corpus: Corpus) -> str:
-    """TriG with the graphs in name order (rdflib's own order follows hashes)."""
-    prefixes: set[str] = set()
-    blocks = []
-    for name in sorted({g for _, _, _, g in quads(dataset) if g is not None}, key=term_key):
-        single = Dataset()
-        _bind(single, corpus)
-        for triple in dataset.graph(name):
-            single.graph(name).add(triple)
-        lines = single.serialize(format="trig").splitlines()
-        prefixes |= {line for line in lines if line.startswith("@prefix")}
-        blocks.append("\n".join(line for line in lines if not line.startswith("@prefix")).strip())
-    return "\n".join(sorted(prefixes)) + "\n\n" + "\n\n".join(blocks) + "\n"
-
-
-def _sorted_lines(text: str) -> str:
-    lines = sorted({line for line in text.splitlines() if line.strip()})
-    return "".join(line + "\n" for line in lines)
-
-
 def _gzip(data: bytes) -> bytes:
     buffer = io.BytesIO()
     with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0, filename="") as archive:
         archive.write(data)
     return buffer.getvalue()
-
-
-def _bind(graph: Graph, corpus: Corpus) -> None:
-    for prefix, namespace in sorted(corpus.ontology.namespaces()):
-        graph.bind(prefix, namespace, override=True)
-    graph.bind("ip", URIRef(corpus.config.vocab), override=True)
-    graph.bind("rdfs", RDFS._NS, override=True)
 
 
 def _key3(triple: tuple[Node, Node, Node]) -> tuple[tuple[str, ...], ...]:

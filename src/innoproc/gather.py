@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
@@ -112,7 +113,15 @@ class Index:
         return out
 
     def memberships_of(self, node: Node) -> list[Membership]:
-        return [m for m in self.memberships if node in (m.member, m.organization)]
+        return self._memberships_by_node.get(node, [])
+
+    @cached_property
+    def _memberships_by_node(self) -> dict[Node, list[Membership]]:
+        out: dict[Node, list[Membership]] = defaultdict(list)
+        for membership in self.memberships:
+            for node in {membership.member, membership.organization} - {None}:
+                out[node].append(membership)  # type: ignore[index]
+        return dict(out)
 
 
 def page_path(config: Config, iri: Node) -> str | None:

@@ -13,9 +13,11 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node
 
@@ -38,9 +40,9 @@ class Corpus:
     def ontology(self) -> Graph:
         return self.dataset.graph(URIRef(self.config.ontology_iri))
 
-    @property
+    @cached_property
     def source_graphs(self) -> list[URIRef]:
-        """The named graphs read from ``data/``, one per source, sorted."""
+        """The named graphs read from ``data/``, one per source, sorted (once loading is done)."""
         ontology = URIRef(self.config.ontology_iri)
         return sorted(name for name in self.graph_files if name != ontology)
 
@@ -114,28 +116,72 @@ def _rel(config: Config, path: Path) -> Path:
         return path
 
 
-def _read_source(config: Config, path: Path) -> tuple[URIRef, Graph]:
-    """Parse one data file; it must hold exactly ``<id/source/{stem}>`` and nothing else."""
-    scratch = Dataset()
-    _parse(config, path, "trig", scratch)
-    expected = URIRef(f"{config.base_iri}id/source/{path.stem}")
+def _read_source(config: Config, path: Path) -> tuple[URIRef, list[tuple[Node, Node, Node]]]:
+    """Parse one data file (with Oxigraph's parser, the fast one); it must hold exactly
+    ``<id/source/{stem}>`` and nothing else."""
+    expected = f"{config.base_iri}id/source/{path.stem}"
     rel = _rel(config, path)
+    triples: list[tuple[Node, Node, Node]] = []
     names = set()
-    for s, p, o, name in quads(scratch):
-        if isinstance(s, BNode) or isinstance(o, BNode):
-            raise InputError(
-                f"{rel}: blank node in ({s.n3()} {p.n3()} {o.n3()}): give every resource an IRI"
-            )
-        if name is None:
-            raise InputError(
-                f"{rel}: statement outside a named graph ({s.n3()} {p.n3()} ...): "
-                "every statement must sit in its source's graph"
-            )
-        names.add(name)
+    try:
+        for quad in ox.parse(path=str(path), format=ox.RdfFormat.TRIG, base_iri=config.base_iri):
+            s, p, o, g = quad.subject, quad.predicate, quad.object, quad.graph_name
+            if isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode):
+                raise InputError(f"{rel}: blank node in ({s} {p} {o}): give every resource an IRI")
+            if isinstance(g, ox.DefaultGraph):
+                raise InputError(
+                    f"{rel}: statement outside a named graph ({s} {p} ...): "
+                    "every statement must sit in its source's graph"
+                )
+            names.add(g.value)
+            triples.append((_iri(s.value), _iri(p.value), _term(o)))
+    except SyntaxError as exc:
+        why = re.sub(
+            r"^Parser error at line \d+ (between columns \d+ and \d+|column \d+): ",
+            "",
+            str(exc.msg),
+        )
+        raise InputError(f"{rel}:{exc.lineno}:{exc.offset}: syntax error: {why}") from exc
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{rel}: {exc}") from exc
     if names != {expected}:
         found = ", ".join(sorted(f"<{n}>" for n in names)) or "no graph"
         raise InputError(f"{rel}: must hold exactly one graph, <{expected}>; found {found}")
-    return expected, scratch.graph(expected)
+    with _quiet_rdflib():
+        for s, p, o in triples:
+            _check_literal(rel, s, p, o)
+    return URIRef(expected), triples
+
+
+_IRIS: dict[str, URIRef] = {}
+_STRING = str(XSD.string)
+
+
+def _iri(value: str) -> URIRef:
+    """One :class:`URIRef` per IRI, however often the data names it."""
+    iri = _IRIS.get(value)
+    if iri is None:
+        iri = _IRIS[value] = URIRef(value)
+    return iri
+
+
+def _term(term: ox.NamedNode | ox.Literal | ox.BlankNode | ox.Triple) -> Node:
+    if isinstance(term, ox.NamedNode):
+        return _iri(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        if term.datatype.value == _STRING:
+            return Literal(term.value)  # rdflib's form of a plain string
+        return Literal(term.value, datatype=_iri(term.datatype.value))
+    raise TypeError(f"unsupported term {term}")
+
+
+def _check_literal(rel: Path, s: Node, p: Node, o: Node) -> None:
+    if isinstance(o, Literal) and (o.ill_typed or not _lexical_ok(o)):
+        raise InputError(
+            f'{rel}: {s.n3()} {p.n3()} has a malformed value "{o}" for its datatype <{o.datatype}>'
+        )
 
 
 def _parse(config: Config, path: Path, fmt: str, into: Graph) -> None:
@@ -149,17 +195,8 @@ def _parse(config: Config, path: Path, fmt: str, into: Graph) -> None:
         raise InputError(f"{rel}: not UTF-8 ({exc.reason} at byte {exc.start})") from exc
     except Exception as exc:  # rdflib raises many kinds; each still names the file
         raise InputError(f"{rel}: {exc}") from exc
-    statements = (
-        ((s, p, o) for s, p, o, _ in into.quads((None, None, None, None)))
-        if isinstance(into, Dataset)
-        else into.triples((None, None, None))
-    )
-    for s, p, o in statements:
-        if isinstance(o, Literal) and (o.ill_typed or not _lexical_ok(o)):
-            raise InputError(
-                f"{rel}: {s.n3()} {p.n3()} has a malformed value "
-                f'"{o}" for its datatype <{o.datatype}>'
-            )
+    for s, p, o in into:
+        _check_literal(rel, s, p, o)
 
 
 _ZONE = r"(Z|[+-]\d{2}:\d{2})?"

@@ -94,7 +94,7 @@ def store_of(dataset: Dataset) -> ox.Store:
     (as a set of triples) as its default graph."""
     store = ox.Store()
     store.bulk_extend(
-        ox.Quad(_ox(s), _ox(p), _ox(o), graph)  # type: ignore[arg-type]
+        ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph)  # type: ignore[arg-type]
         for s, p, o, name in quads(dataset)
         if name is not None
         for graph in (ox.NamedNode(str(name)), ox.DefaultGraph())
@@ -125,7 +125,15 @@ def execute(store: ox.Store, query: Query, base_iri: str) -> Result:
     return Result(variables=[], rows=[], triples=triples)
 
 
-def _ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+def ox_triple(s: Node, p: Node, o: Node) -> ox.Triple:
+    return ox.Triple(to_ox(s), to_ox(p), to_ox(o))  # type: ignore[arg-type]
+
+
+def ox_quad(s: Node, p: Node, o: Node, g: Node) -> ox.Quad:
+    return ox.Quad(to_ox(s), to_ox(p), to_ox(o), to_ox(g))  # type: ignore[arg-type]
+
+
+def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, BNode):

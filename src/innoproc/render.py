@@ -8,10 +8,10 @@ graph. Every link is relative, so the site works under any path.
 from __future__ import annotations
 
 import json
-import posixpath
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -71,8 +71,13 @@ class Page:
         return self.renderer.ui[self.lang]
 
     def url(self, target: str) -> str:
-        """A link from this page to ``target`` (relative to the site root)."""
-        return posixpath.relpath(target, posixpath.dirname(self.path) or ".")
+        """A relative link from this page to ``target`` (a file's path from the site root)."""
+        here = self.path.split("/")[:-1]
+        there = target.split("/")
+        common = 0
+        while common < min(len(here), len(there) - 1) and here[common] == there[common]:
+            common += 1
+        return "../" * (len(here) - common) + "/".join(there[common:])
 
     def page_of(self, path: str, lang: str | None = None) -> str:
         return self.url(f"{lang or self.lang}/{path}.html")
@@ -156,26 +161,28 @@ class Renderer:
 
     # ------------------------------------------------------------------ pages
 
-    def pages(self) -> Iterable[tuple[str, str]]:
-        """Every page of the site as (path, HTML)."""
+    def pages(self) -> list[tuple[str, Callable[[], str]]]:
+        """Every page of the site, as its path and the function that renders it."""
         default = self.config.default_language
-        yield "index.html", self.home(Page(self, default, "index.html"), "index.html")
+        out: list[tuple[str, Callable[[], str]]] = [
+            ("index.html", partial(self.home, Page(self, default, "index.html"), "index.html"))
+        ]
+        kinds = self.index.by_kind()
         for lang in self.config.languages:
-            yield (
-                f"{lang}/index.html",
-                self.home(Page(self, lang, f"{lang}/index.html"), "index.html"),
-            )
-            for kind, members in self.index.by_kind().items():
+            path = f"{lang}/index.html"
+            out.append((path, partial(self.home, Page(self, lang, path), "index.html")))
+            for kind, members in kinds.items():
                 path = f"{lang}/{kind}/index.html"
-                yield path, self.listing(Page(self, lang, path), kind, members)
+                out.append((path, partial(self.listing, Page(self, lang, path), kind, members)))
             for resource in self.index.resources.values():
                 path = f"{lang}/{resource.path}.html"
-                yield path, self.resource(Page(self, lang, path), resource)
+                out.append((path, partial(self.resource, Page(self, lang, path), resource)))
             for query in self.queries:
                 path = f"{lang}/query/{query.name}.html"
-                yield path, self.query(Page(self, lang, path), query)
+                out.append((path, partial(self.query, Page(self, lang, path), query)))
             path = f"{lang}/ontology.html"
-            yield path, self.ontology(Page(self, lang, path))
+            out.append((path, partial(self.ontology, Page(self, lang, path))))
+        return out
 
     def _render(self, template: str, page: Page, **context: Any) -> str:
         try:
@@ -356,15 +363,18 @@ def _rdflib(term: Any) -> Node:
     return Literal(str(term))
 
 
-def write_pages(renderer: Renderer, out: Path) -> list[Path]:
-    written = []
-    for path, html in renderer.pages():
+def write_pages(renderer: Renderer, out: Path, share: int = 0, shares: int = 1) -> None:
+    """Write every ``shares``-th page, from the ``share``-th on (all of them by default), and
+    with the first share the style sheet and other assets."""
+    folders: set[Path] = set()
+    for path, render in renderer.pages()[share::shares]:
         target = out / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(html, "utf-8")
-        written.append(target)
-    static = resources.files("innoproc").joinpath("static")
-    (out / "assets").mkdir(parents=True, exist_ok=True)
-    for item in sorted(static.iterdir(), key=lambda i: i.name):
-        (out / "assets" / item.name).write_bytes(item.read_bytes())
-    return written
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
+        target.write_text(render(), "utf-8")
+    if share == 0:
+        static = resources.files("innoproc").joinpath("static")
+        (out / "assets").mkdir(parents=True, exist_ok=True)
+        for item in sorted(static.iterdir(), key=lambda i: i.name):
+            (out / "assets" / item.name).write_bytes(item.read_bytes())

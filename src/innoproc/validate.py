@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pyshacl import validate as shacl_validate
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from innoproc.load import Corpus, quads
-from innoproc.vocab import RDF, SH, SKOS, ip
+from innoproc.parallel import in_parallel
+from innoproc.vocab import OWL, RDF, RDFS, SH, SKOS, ip
 
 SEVERITY_ORDER = {SH.Violation: 0, SH.Warning: 1, SH.Info: 2}
 
@@ -83,19 +85,97 @@ def data_graph(corpus: Corpus) -> Graph:
     return union
 
 
-def validate(corpus: Corpus, graph: Graph | None = None) -> Report:
-    """Validate ``graph`` (default: :func:`data_graph` of the corpus) with the corpus's shapes."""
+def validate(corpus: Corpus, graph: Graph | None = None, workers: int = 1) -> Report:
+    """Validate ``graph`` (default: :func:`data_graph` of the corpus) with the corpus's shapes,
+    on ``workers`` cores: each checks every shape on its share of the focus nodes."""
     data = graph if graph is not None else data_graph(corpus)
+    focus = _focus_nodes(corpus.shapes, data) if workers > 1 else None
+    if focus is None:
+        conforms, results = _check(data, corpus.shapes)
+    else:
+        shares = in_parallel(
+            lambda share, shares: _check(data, _share(corpus.shapes, focus, share, shares), True),
+            workers,
+        )
+        conforms, results = _merge(shares, (data, corpus.shapes))
+    findings = _findings(corpus, data, results) + _duplicates(corpus, data, results)
+    return Report(conforms=conforms, findings=sorted(findings), graph=results)
+
+
+TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+
+
+def _check(data: Graph, shapes: Graph, portable: bool = False) -> tuple[bool, Any]:
+    """pySHACL's verdict and report (as N-Triples text, when it has to leave the process)."""
     conforms, results, _ = shacl_validate(
         data,
-        shacl_graph=corpus.shapes,
+        shacl_graph=shapes,
         inference="none",
         advanced=True,
         allow_warnings=True,
         allow_infos=True,
     )
-    findings = _findings(corpus, data, results) + _duplicates(corpus, data, results)
-    return Report(conforms=bool(conforms), findings=sorted(findings), graph=results)
+    return bool(conforms), results.serialize(format="nt") if portable else results
+
+
+def _focus_nodes(shapes: Graph, data: Graph) -> dict[Node, list[Node]] | None:
+    """The focus nodes of every shape with declared targets, as SHACL defines them; None when
+    some shape's targets are implicit (a shape that is also a class), which are left whole."""
+    classes = (RDFS.Class, OWL.Class)
+    if any(
+        (s, RDF.type, c) in shapes for s in shapes.subjects(RDF.type, SH.NodeShape) for c in classes
+    ):
+        return None
+    out: dict[Node, list[Node]] = {}
+    for shape in sorted({s for t in TARGETS for s in shapes.subjects(t, None)}, key=str):
+        found: set[Node] = set()
+        for kind in shapes.objects(shape, SH.targetClass):
+            for cls in data.transitive_subjects(RDFS.subClassOf, kind):
+                found.update(data.subjects(RDF.type, cls))
+        found.update(shapes.objects(shape, SH.targetNode))
+        for predicate in shapes.objects(shape, SH.targetSubjectsOf):
+            found.update(data.subjects(predicate, None))
+        for predicate in shapes.objects(shape, SH.targetObjectsOf):
+            found.update(data.objects(None, predicate))
+        out[shape] = sorted(found, key=str)
+    return out
+
+
+def _share(shapes: Graph, focus: dict[Node, list[Node]], share: int, shares: int) -> Graph:
+    """The shapes, each targeting only its ``share``-th part of its focus nodes; the shapes
+    with SPARQL-defined targets are dealt out whole."""
+    out = Graph()
+    for triple in shapes:
+        if triple[1] not in TARGETS:
+            out.add(triple)
+    for shape, nodes in focus.items():
+        for node in nodes[share::shares]:
+            out.add((shape, SH.targetNode, node))
+    advanced = sorted(set(shapes.subjects(SH.target, None)), key=str)
+    for n, shape in enumerate(advanced):
+        if n % shares != share:
+            out.remove((shape, SH.target, None))
+    return out
+
+
+def _merge(shares: list[tuple[bool, Any]], prefixed: tuple[Graph, ...]) -> tuple[bool, Graph]:
+    """One report from the shares' reports: every result, under one sh:ValidationReport, with
+    the prefixes of the graphs that pySHACL takes them from."""
+    results = Graph()
+    for graph in prefixed:
+        for prefix, namespace in graph.namespaces():
+            results.bind(prefix, namespace, override=False)
+    for _, text in shares:
+        results.parse(data=text, format="nt")
+    conforms = all(verdict for verdict, _ in shares)
+    for node in set(results.subjects(RDF.type, SH.ValidationReport)):
+        results.remove((node, None, None))
+    report = BNode()
+    results.add((report, RDF.type, SH.ValidationReport))
+    results.add((report, SH.conforms, Literal(conforms)))
+    for result in sorted(results.subjects(RDF.type, SH.ValidationResult), key=str):
+        results.add((report, SH.result, result))
+    return conforms, results
 
 
 def _duplicates(corpus: Corpus, data: Graph, results: Graph) -> list[Finding]:
