@@ -21,6 +21,7 @@ from innoproc.gather import gather
 from innoproc.load import load
 from innoproc.parallel import in_parallel
 from innoproc.query import execute, load_queries, store_of
+from innoproc.remote import read_store
 from innoproc.render import Renderer, interface_strings, write_pages
 from innoproc.validate import validate, write_report
 
@@ -46,9 +47,15 @@ def build(
     out: Path | None = None,
     strict: bool = False,
     done: Callable[[str], None] = lambda stage: None,
+    endpoint: str | None = None,
 ) -> Built:
+    """Build the site into ``out`` (default: the configured output folder), from the files
+    of ``data/`` or, given an ``endpoint``, from the sources' graphs in that SPARQL store.
+    ``done`` is told the end of each stage (:data:`STAGES`), and of each graph read from a
+    store (``"graph <iri>"``)."""
     target = (out or config.path(config.output)).resolve()
-    corpus = load(config)
+    sources = read_store(config, endpoint, lambda g: done(f"graph <{g}>")) if endpoint else None
+    corpus = load(config, sources)
     done("load")
     workers = config.processes
     report = validate(corpus, workers=workers)

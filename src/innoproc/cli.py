@@ -163,29 +163,39 @@ def link(ctx: click.Context, endpoint: str | None, accept: bool, timeout: float)
 )
 @click.option("--strict", is_flag=True, help="Fail on missing labels, dangling links, warnings.")
 @click.option("--timings", is_flag=True, help="Print the wall time of each stage on stderr.")
+@click.option(
+    "--from-endpoint",
+    "endpoint",
+    metavar="URL",
+    help="Read the sources' graphs from this SPARQL endpoint instead of data/.",
+)
 @click.pass_context
-def build(ctx: click.Context, out: Path | None, strict: bool, timings: bool) -> None:
+def build(
+    ctx: click.Context, out: Path | None, strict: bool, timings: bool, endpoint: str | None
+) -> None:
     """Load, validate and publish the graph as a static linked-data site.
 
     Writes dumps, a description of every resource in Turtle, JSON-LD and N-Triples, and HTML
     pages in every language. The new site replaces the old one only once it is complete.
+    With --from-endpoint the sources' graphs come from a SPARQL store (loaded with
+    innoproc load); ontology/, shapes/ and queries/ still come from the project.
     Exits 0 when built, 1 when the data does not conform (or, with --strict, on any problem),
-    2 on bad input or an unwritable output folder.
+    2 on bad input, an unwritable output folder, or a store that does not answer.
     """
-    from innoproc.build import BuildFailed
+    from innoproc.build import STAGES, BuildFailed
     from innoproc.build import build as run
 
     started = last = time.perf_counter()
 
     def done(stage: str) -> None:
         nonlocal last
-        if timings:
+        if timings and stage in STAGES:
             now = time.perf_counter()
             click.echo(f"{stage:<10} {now - last:8.2f} s", err=True)
             last = now
 
     try:
-        built = run(_config(ctx), out, strict, done)
+        built = run(_config(ctx), out, strict, done, endpoint)
     except InputError as exc:
         _fail(exc)
         return

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -77,29 +77,38 @@ def quads(
         yield s, p, o, (None if name is None or name == DEFAULT_GRAPH else URIRef(str(name)))
 
 
-def load(config: Config) -> Corpus:
-    """Read the whole project into a :class:`Corpus`."""
+Triple = tuple[Node, Node, Node]
+Source = tuple[URIRef, Path, list[Triple]]
+"""One source's graph: its name, where it was read from, and its statements."""
+
+
+def load(config: Config, sources: Iterable[Source] | None = None) -> Corpus:
+    """Read the project into a :class:`Corpus`: the ontology and the shapes from their
+    folders, the sources' graphs from ``data/`` or, when given, from ``sources``."""
     dataset = Dataset()
     corpus = Corpus(config=config, dataset=dataset, shapes=Graph())
     ontology = dataset.graph(URIRef(config.ontology_iri))
     for path in _files(config, config.ontology_dir, ".ttl"):
         _parse(config, path, "turtle", ontology)
         corpus.graph_files[URIRef(config.ontology_iri)] = Path(config.ontology_dir)
-    for path in _files(config, config.data_dir, ".trig"):
-        name, graph = _read_source(config, path)
+    for name, origin, triples in sources if sources is not None else read_data(config):
         if name in corpus.graph_files:
-            raise InputError(
-                f"{_rel(config, path)}: graph <{name}> is also in {corpus.graph_files[name]}"
-            )
-        corpus.graph_files[name] = _rel(config, path)
+            raise InputError(f"{origin}: graph <{name}> is also in {corpus.graph_files[name]}")
+        corpus.graph_files[name] = origin
         target = dataset.graph(name)
-        for triple in graph:
+        for triple in triples:
             target.add(triple)
     for path in _files(config, config.shapes_dir, ".ttl"):
         _parse(config, path, "turtle", corpus.shapes)
     for prefix, namespace in corpus.shapes.namespaces():
         dataset.bind(prefix, namespace, override=False)
     return corpus
+
+
+def read_data(config: Config) -> Iterator[Source]:
+    """The graphs of ``data/``, one file at a time."""
+    for path in _files(config, config.data_dir, ".trig"):
+        yield _read_source(config, path)
 
 
 def _files(config: Config, folder: str, suffix: str) -> list[Path]:
@@ -116,25 +125,26 @@ def _rel(config: Config, path: Path) -> Path:
         return path
 
 
-def _read_source(config: Config, path: Path) -> tuple[URIRef, list[tuple[Node, Node, Node]]]:
+def _read_source(config: Config, path: Path) -> Source:
     """Parse one data file (with Oxigraph's parser, the fast one); it must hold exactly
     ``<id/source/{stem}>`` and nothing else."""
     expected = f"{config.base_iri}id/source/{path.stem}"
     rel = _rel(config, path)
-    triples: list[tuple[Node, Node, Node]] = []
     names = set()
-    try:
-        for quad in ox.parse(path=str(path), format=ox.RdfFormat.TRIG, base_iri=config.base_iri):
-            s, p, o, g = quad.subject, quad.predicate, quad.object, quad.graph_name
-            if isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode):
-                raise InputError(f"{rel}: blank node in ({s} {p} {o}): give every resource an IRI")
-            if isinstance(g, ox.DefaultGraph):
+
+    def triples_of(parsed: Iterable[ox.Quad]) -> Iterator[ox.Triple]:
+        for quad in parsed:
+            if isinstance(quad.graph_name, ox.DefaultGraph):
                 raise InputError(
-                    f"{rel}: statement outside a named graph ({s} {p} ...): "
-                    "every statement must sit in its source's graph"
+                    f"{rel}: statement outside a named graph ({quad.subject} "
+                    f"{quad.predicate} ...): every statement must sit in its source's graph"
                 )
-            names.add(g.value)
-            triples.append((_iri(s.value), _iri(p.value), _term(o)))
+            names.add(quad.graph_name.value)
+            yield quad.triple
+
+    try:
+        parsed = ox.parse(path=str(path), format=ox.RdfFormat.TRIG, base_iri=config.base_iri)
+        triples = statements(rel, triples_of(parsed))
     except SyntaxError as exc:
         why = re.sub(
             r"^Parser error at line \d+ (between columns \d+ and \d+|column \d+): ",
@@ -147,10 +157,22 @@ def _read_source(config: Config, path: Path) -> tuple[URIRef, list[tuple[Node, N
     if names != {expected}:
         found = ", ".join(sorted(f"<{n}>" for n in names)) or "no graph"
         raise InputError(f"{rel}: must hold exactly one graph, <{expected}>; found {found}")
+    return URIRef(expected), rel, triples
+
+
+def statements(origin: Path, triples: Iterable[ox.Triple]) -> list[Triple]:
+    """Oxigraph's triples as rdflib's, refusing blank nodes and malformed literals (the
+    message names ``origin``)."""
+    out: list[Triple] = []
+    for triple in triples:
+        s, p, o = triple.subject, triple.predicate, triple.object
+        if isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode):
+            raise InputError(f"{origin}: blank node in ({s} {p} {o}): give every resource an IRI")
+        out.append((_term(s), _iri(p.value), _term(o)))
     with _quiet_rdflib():
-        for s, p, o in triples:
-            _check_literal(rel, s, p, o)
-    return URIRef(expected), triples
+        for s2, p2, o2 in out:
+            _check_literal(origin, s2, p2, o2)
+    return out
 
 
 _IRIS: dict[str, URIRef] = {}

@@ -12,13 +12,17 @@ from __future__ import annotations
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from SPARQLWrapper import JSON, POST, SPARQLWrapper
+from rdflib import URIRef
+from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 
+from innoproc.config import Config
 from innoproc.errors import InputError
-from innoproc.load import Corpus, quads
+from innoproc.load import Corpus, Source, quads, statements
 from innoproc.query import Query, Result
 
 USER_AGENT = "innoproc"
@@ -116,3 +120,50 @@ def load_remote(corpus: Corpus, endpoint: str, store: str | None = None) -> dict
         raise InputError(f"{endpoint}: the store's counts differ from the dataset's: {details}")
     sent.pop("")
     return sent
+
+
+def read_store(
+    config: Config,
+    endpoint: str,
+    each: Callable[[URIRef], None] = lambda graph: None,
+    timeout: float = 300.0,
+) -> Iterator[Source]:
+    """The sources' graphs (``{base}id/source/...``) of the store at ``endpoint``, one
+    request per graph, in name order, so that no answer holds more than one source; ``each`` is
+    told of every graph read. A store that does not answer, or stops answering, is an
+    :class:`InputError` naming the graph."""
+    prefix = config.base_iri + "id/source/"
+    listing = run_remote(
+        endpoint,
+        Query(
+            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+            f"FILTER STRSTARTS(STR(?g), {_string(prefix)}) }}"
+        ),
+        config.base_iri,
+        timeout,
+    )
+    names = sorted(URIRef(row["g"]) for row in listing.values())
+    if not names:
+        raise InputError(f"{endpoint}: the store holds no graph named {prefix}...")
+    for name in names:
+        client = SPARQLWrapper(endpoint, agent=USER_AGENT)
+        client.setQuery(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}")
+        client.setMethod(POST)
+        client.setReturnFormat(TURTLE)
+        client.setTimeout(int(timeout))
+        try:
+            body = client.query().response.read()
+        except Exception as exc:  # SPARQLWrapper raises many kinds; each names the problem
+            raise InputError(f"{endpoint}: stopped answering at <{name}>: {exc}") from exc
+        origin = Path(str(name).removeprefix(config.base_iri))
+        try:
+            parsed = ox.parse(body, format=ox.RdfFormat.TURTLE)
+            triples = statements(origin, (quad.triple for quad in parsed))
+        except SyntaxError as exc:
+            raise InputError(f"{endpoint}: unreadable answer for <{name}>: {exc}") from exc
+        each(name)
+        yield name, origin, triples
+
+
+def _string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
