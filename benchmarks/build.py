@@ -1,0 +1,398 @@
+#!/usr/bin/env python3
+"""Benchmark ``innoproc build`` stage by stage against two baselines measured in the same run.
+
+    python benchmarks/build.py [--sizes 10000,100000,1000000] [--runs 3] [--endpoint 1000000]
+
+For each size, scripts/synthesize.py writes a synthetic graph and each measurement runs in a
+fresh process, ``--runs`` times; the tables give medians. Measured:
+
+- **ours**: ``innoproc build`` (pages, resource files, dumps, catalogue and all), per stage:
+  wall time, CPU time (this process and its worker processes) and peak memory so far (this
+  process's peak plus the largest worker's: an upper bound of what was resident at once);
+- **hand**: the pipeline one would write by hand: rdflib parses the files, pySHACL validates
+  the whole graph with shapes/, rdflib writes Turtle and JSON-LD (no HTML, no pages);
+- **floor**: pyoxigraph parses the same files into a store and writes Turtle and N-Triples,
+  then as many files as the build writes per page and per resource, of the same sizes, in the
+  same folders;
+- **rebuild**: the build again after one data file changed (one run);
+- **endpoint**: with ``--endpoint SIZE``, the build from an Oxigraph server loaded with
+  ``innoproc load`` (one run).
+
+Every figure comes with its ratio to the baseline it is compared with; the last table checks
+the targets. Nothing here runs in the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import resource
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+BASE = "https://w3id.org/innoproc/"
+PAGE_SUFFIXES = (".html", ".ttl", ".jsonld", ".nt")
+
+
+# ------------------------------------------------------------------ measuring, in a child
+
+
+class Meter:
+    """Wall time, CPU time (with finished worker processes) and peak memory, per stage."""
+
+    def __init__(self) -> None:
+        self.stages: dict[str, dict[str, float]] = {}
+        self.started = self.last = time.perf_counter()
+        self.cpu = self._cpu()
+
+    @staticmethod
+    def _cpu() -> float:
+        t = os.times()
+        return t.user + t.system + t.children_user + t.children_system
+
+    @staticmethod
+    def peak_mb() -> float:
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        return (own + workers) / 1024
+
+    def __call__(self, stage: str) -> None:
+        if stage.startswith("graph "):
+            return
+        now, cpu = time.perf_counter(), self._cpu()
+        self.stages[stage] = {
+            "wall": now - self.last,
+            "cpu": cpu - self.cpu,
+            "peak": self.peak_mb(),
+        }
+        self.last, self.cpu = now, cpu
+
+    def total(self) -> dict[str, Any]:
+        wall = time.perf_counter() - self.started
+        cpu = sum(s["cpu"] for s in self.stages.values())
+        self.stages["total"] = {"wall": wall, "cpu": cpu, "peak": self.peak_mb()}
+        return self.stages
+
+
+def child_ours(project: str, out: str, endpoint: str = "") -> dict[str, Any]:
+    from innoproc.build import build
+    from innoproc.config import Config
+
+    meter = Meter()
+    build(Config.load(Path(project)), Path(out), done=meter, endpoint=endpoint or None)
+    return meter.total()
+
+
+def child_hand(project: str, out: str) -> dict[str, Any]:
+    from pyshacl import validate
+    from rdflib import Dataset, Graph
+
+    meter = Meter()
+    dataset = Dataset()
+    for path in sorted(Path(project, "data").glob("*.trig")):
+        dataset.parse(path, format="trig", publicID=BASE)
+    for path in sorted(Path(project, "ontology").glob("*.ttl")):
+        dataset.graph(BASE + "ontology").parse(path, format="turtle", publicID=BASE)
+    shapes = Graph()
+    for path in sorted(Path(project, "shapes").glob("*.ttl")):
+        shapes.parse(path, format="turtle", publicID=BASE)
+    union = Graph()
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        union.add((s, p, o))
+    meter("load")
+    validate(union, shacl_graph=shapes, inference="none", advanced=True)
+    meter("validate")
+    Path(out).mkdir(parents=True, exist_ok=True)
+    union.serialize(Path(out, "dump.ttl"), format="turtle")
+    union.serialize(Path(out, "dump.jsonld"), format="json-ld")
+    meter("dumps")
+    return meter.total()
+
+
+def child_floor(project: str, out: str, sizes: str) -> dict[str, Any]:
+    import pyoxigraph as ox
+
+    meter = Meter()
+    store = ox.Store()
+    for path in sorted(Path(project, "data").glob("*.trig")):
+        store.bulk_load(path=str(path), format=ox.RdfFormat.TRIG, base_iri=BASE)
+    meter("load")
+    target = Path(out)
+    target.mkdir(parents=True, exist_ok=True)
+    ox.serialize(store, str(target / "dump.nq"), format=ox.RdfFormat.N_QUADS)
+    triples = (q.triple for q in store.quads_for_pattern(None, None, None, None))
+    ox.serialize(triples, str(target / "dump.ttl"), format=ox.RdfFormat.TURTLE)
+    meter("dumps")
+    listing = json.loads(Path(sizes).read_text())
+    folders: set[Path] = set()
+    for name, size in listing:
+        path = target / "pages" / name
+        if path.parent not in folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(path.parent)
+        path.write_bytes(b"x" * size)
+    meter("pages")
+    return meter.total()
+
+
+# ------------------------------------------------------------------ orchestrating
+
+
+def run_child(kind: str, *arguments: str) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", kind, *arguments],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def make_project(size: int, work: Path) -> Path:
+    project = work / f"p{size}"
+    if not (project / "data").is_dir():
+        subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "scripts/synthesize.py"),
+                "--triples",
+                str(size),
+                "--seed",
+                "1",
+                "--out",
+                str(project / "data"),
+            ],
+            check=True,
+            capture_output=True,
+        )
+    for name in ("ontology", "shapes", "queries"):
+        if not (project / name).exists():
+            shutil.copytree(ROOT / name, project / name)
+    shapes = (ROOT / "../shared/reference/dcat-ap").resolve()
+    (project / "pyproject.toml").write_text(
+        f'[tool.innoproc]\nbase_iri = "{BASE}"\ndcat_ap_shapes = "{shapes}"\n'
+    )
+    return project
+
+
+def page_sizes(site: Path, into: Path) -> int:
+    """The pages and resource files of a built site, as (path, bytes); returns their count."""
+    files = [
+        (str(p.relative_to(site)), p.stat().st_size)
+        for p in sorted(site.rglob("*"))
+        if p.is_file() and p.suffix in PAGE_SUFFIXES and p.parts[-2] != "dumps"
+    ]
+    into.write_text(json.dumps(files))
+    return len(files)
+
+
+def triples_in(project: Path) -> int:
+    import pyoxigraph as ox
+
+    return sum(
+        1
+        for path in sorted((project / "data").glob("*.trig"))
+        for _ in ox.parse(path=str(path), format=ox.RdfFormat.TRIG, base_iri=BASE)
+    )
+
+
+def median(runs: list[dict[str, Any]], stage: str, key: str) -> float:
+    return statistics.median(run[stage][key] for run in runs if stage in run)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def endpoint_run(project: Path, work: Path) -> dict[str, Any]:
+    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    port = free_port()
+    server = subprocess.Popen(
+        [binary, "serve", "--location", str(work / "oxigraph"), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    endpoint = f"http://127.0.0.1:{port}/query"
+    try:
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(f"{endpoint}?query=ASK%7B%7D", timeout=2).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "innoproc.cli",
+                "--project",
+                str(project),
+                "load",
+                "--endpoint",
+                endpoint,
+            ],
+            check=True,
+            capture_output=True,
+        )
+        return run_child("ours", str(project), str(work / "site-endpoint"), endpoint)
+    finally:
+        server.terminate()
+        server.wait()
+        shutil.rmtree(work / "oxigraph", ignore_errors=True)
+
+
+def change_one_file(project: Path) -> None:
+    """Change one label in one data file, as an editor would."""
+    path = sorted((project / "data").glob("syn-0*.trig"))[0]
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("Synthetic source 0", "Synthetic source zero", 1), "utf-8")
+
+
+def measure_size(size: int, runs: int, work: Path, with_endpoint: bool) -> dict[str, Any]:
+    project = make_project(size, work)
+    result: dict[str, Any] = {"size": size, "triples": triples_in(project)}
+    ours, hand, floor = [], [], []
+    for n in range(runs):
+        for folder in ("site", "hand", "floor"):
+            shutil.rmtree(work / folder, ignore_errors=True)
+        ours.append(run_child("ours", str(project), str(work / "site")))
+        result["files"] = sum(1 for p in (work / "site").rglob("*") if p.is_file())
+        result["pages"] = page_sizes(work / "site", work / "sizes.json")
+        hand.append(run_child("hand", str(project), str(work / "hand")))
+        floor.append(
+            run_child("floor", str(project), str(work / "floor"), str(work / "sizes.json"))
+        )
+        print(f"  {size}: run {n + 1} of {runs} done", file=sys.stderr, flush=True)
+    result["ours"], result["hand"], result["floor"] = ours, hand, floor
+    change_one_file(project)
+    try:
+        result["rebuild"] = run_child("ours", str(project), str(work / "site"))
+    finally:
+        shutil.rmtree(project / "data")  # the changed file must not survive into another run
+    if with_endpoint:
+        make_project(size, work)
+        result["endpoint"] = endpoint_run(project, work)
+    for folder in ("site", "hand", "floor", "site-endpoint"):
+        shutil.rmtree(work / folder, ignore_errors=True)
+    return result
+
+
+# ------------------------------------------------------------------ reporting
+
+STAGES = ("load", "validate", "index", "pages", "resources", "dumps", "catalogue", "total")
+FLOOR_OF = {"load": "load", "dumps": "dumps", "pages+resources": "pages"}
+
+
+def report(results: list[dict[str, Any]]) -> str:
+    lines = []
+    for r in results:
+        ours, hand, floor = r["ours"], r["hand"], r["floor"]
+        lines += [
+            "",
+            f"### {r['triples']:,} triples ({r['files']:,} files, {r['pages']:,} pages and "
+            f"resource files), median of {len(ours)} runs",
+            "",
+            "| stage | wall s | CPU s | peak MB | floor wall s | ratio to floor |",
+            "|---|---|---|---|---|---|",
+        ]
+        for stage in STAGES:
+            wall = median(ours, stage, "wall")
+            cells = [stage, f"{wall:.2f}", f"{median(ours, stage, 'cpu'):.2f}"]
+            cells.append(f"{median(ours, stage, 'peak'):.0f}")
+            floor_stage = FLOOR_OF.get(stage)
+            if floor_stage:
+                base = median(floor, floor_stage, "wall")
+                cells += [f"{base:.2f}", f"{wall / base:.2f}x"]
+            else:
+                cells += ["", ""]
+            lines.append("| " + " | ".join(cells) + " |")
+        pages = median(ours, "pages", "wall") + median(ours, "resources", "wall")
+        base = median(floor, "pages", "wall")
+        lines.append(f"| pages+resources | {pages:.2f} | | | {base:.2f} | {pages / base:.2f}x |")
+        lines += [
+            "",
+            "| baseline | load s | validate s | dumps s | total s | CPU s | peak MB |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for name, runs in (("hand (rdflib + pySHACL)", hand), ("floor (pyoxigraph)", floor)):
+            cells = [name]
+            for stage in ("load", "validate", "dumps", "total"):
+                cells.append(f"{median(runs, stage, 'wall'):.2f}" if stage in runs[0] else "")
+            cells += [f"{median(runs, 'total', 'cpu'):.2f}", f"{median(runs, 'total', 'peak'):.0f}"]
+            lines.append("| " + " | ".join(cells) + " |")
+        total = median(ours, "total", "wall")
+        lines += [
+            "",
+            f"- whole build / hand pipeline: {total / median(hand, 'total', 'wall'):.2f}x "
+            "(target at most 0.5x at 1M)",
+            f"- peak memory / pyoxigraph store (floor after load): "
+            f"{median(ours, 'total', 'peak') / median(floor, 'load', 'peak'):.2f}x "
+            "(target at most 3x)",
+            f"- rebuild after one changed data file / full build: "
+            f"{r['rebuild']['total']['wall'] / total:.2f}x (target at most 0.1x)",
+        ]
+        if "endpoint" in r:
+            e = r["endpoint"]["total"]
+            lines.append(
+                f"- build from an Oxigraph server: {e['wall']:.1f} s wall, "
+                f"{e['peak']:.0f} MB peak ({e['wall'] / total:.2f}x the file build)"
+            )
+    if len(results) > 1:
+        lines += ["", "| from | to | size ratio | build time ratio | per-triple ratio |"]
+        lines.append("|---|---|---|---|---|")
+        for a, b in itertools.pairwise(results):
+            size = b["triples"] / a["triples"]
+            wall = median(b["ours"], "total", "wall") / median(a["ours"], "total", "wall")
+            lines.append(
+                f"| {a['triples']:,} | {b['triples']:,} | {size:.1f}x | {wall:.1f}x "
+                f"| {wall / size:.2f}x |"
+            )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    if len(sys.argv) > 2 and sys.argv[1] == "--child":
+        kinds: dict[str, Callable[..., dict[str, Any]]] = {
+            "ours": child_ours,
+            "hand": child_hand,
+            "floor": child_floor,
+        }
+        print(json.dumps(kinds[sys.argv[2]](*sys.argv[3:])))
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--endpoint", type=int, default=0, help="size to build from a store")
+    parser.add_argument("--json", type=Path, help="also write every measurement here")
+    parser.add_argument("--work", type=Path, help="keep the synthetic graphs here")
+    arguments = parser.parse_args()
+    work = arguments.work or Path(tempfile.mkdtemp(prefix="innoproc-build-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    results = []
+    for size in (int(s) for s in arguments.sizes.split(",")):
+        results.append(measure_size(size, arguments.runs, work, size == arguments.endpoint))
+        print(report(results[-1:]), flush=True)
+        if arguments.json:
+            arguments.json.write_text(json.dumps(results, indent=1))
+    print(report(results))
+    if not arguments.work:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
