@@ -14,6 +14,7 @@ with ontology/ beside them.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 from pathlib import Path
@@ -241,12 +242,29 @@ def write(out: Path, slug: str, body: str) -> None:
     (out / f"{slug}.trig").write_text(f"{PREFIXES}\n<id/source/{slug}> {{\n{body}}}\n", "utf-8")
 
 
+BUILD_BYTES_PER_TRIPLE = 6_000
+"""Peak memory of ``innoproc build`` per triple, rounded up from benchmarks/build.py at 1M."""
+
+
+def available_memory() -> int:
+    """Bytes of memory this machine can still give a process (MemAvailable, on Linux)."""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+
+
 def synthesize(triples: int, seed: int, out: Path) -> int:
     """Write about ``triples`` statements into ``out``; returns the number of units written."""
-    if triples > 50_000_000:
+    need, have = triples * BUILD_BYTES_PER_TRIPLE, available_memory()
+    if need > have:
         raise SystemExit(
-            f"{triples} triples would not fit in this machine's memory when loaded; "
-            "50,000,000 is the most this generator writes"
+            f"{triples:,} triples would not fit: building them takes about {need / 1e9:.1f} GB "
+            f"({BUILD_BYTES_PER_TRIPLE:,} bytes per triple) and this machine has "
+            f"{have / 1e9:.1f} GB available; at most {have // BUILD_BYTES_PER_TRIPLE:,} here"
         )
     out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)

@@ -335,6 +335,23 @@ def test_template_error_keeps_the_previous_site(built_project: tuple[Path, dict[
     assert [p.name for p in project.iterdir() if p.name.startswith(".site")] == []
 
 
+def test_a_rebuild_replaces_the_site_and_the_old_one_goes(
+    built_project: tuple[Path, dict[str, str]],
+) -> None:
+    project, before = built_project
+    text = (project / PAGE).read_text()
+    (project / PAGE).write_text(text.replace('"innoPROCUR"@nl', '"innoPROCUR (project)"@nl', 1))
+    assert invoke(project, "build").exit_code == 0
+    after = digest(project / "site")
+    changed = {name for name in after if after[name] != before.get(name)}
+    assert "nl/initiative/innoprocur.html" in changed
+    assert "innoPROCUR (project)" in (project / "site/nl/initiative/innoprocur.html").read_text()
+    deadline = time.monotonic() + 60  # the old site is removed by a process of its own
+    while [p for p in project.iterdir() if p.name.startswith(".site")]:
+        assert time.monotonic() < deadline, "the old site was not removed"
+        time.sleep(0.2)
+
+
 def test_unwritable_output_folder_is_an_error(project: Path) -> None:
     (project / "a-file").write_text("not a folder")
     result = invoke(project, "build", "--out", str(project / "a-file" / "site"))

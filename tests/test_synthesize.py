@@ -64,5 +64,5 @@ def test_same_seed_same_files_other_seed_other_files(tmp_path: Path) -> None:
 def test_a_size_that_cannot_fit_fails_early(tmp_path: Path) -> None:
     done = synthesize(tmp_path / "huge", 10**12, 1)
     assert done.returncode != 0
-    assert "would not fit" in done.stderr
+    assert "would not fit" in done.stderr and "GB available" in done.stderr
     assert not (tmp_path / "huge").exists()

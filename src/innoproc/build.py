@@ -7,6 +7,8 @@ it is complete, so a failed build leaves the previous site as it was.
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -129,7 +131,8 @@ def build(
 
 
 def _swap(fresh: Path, target: Path) -> None:
-    """Put ``fresh`` where ``target`` is, moving the old site aside first, then removing it."""
+    """Put ``fresh`` where ``target`` is, moving the old site aside first. The old site is
+    removed by a process of its own, so that the build need not wait for its files to go."""
     old = None
     if target.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
@@ -137,4 +140,10 @@ def _swap(fresh: Path, target: Path) -> None:
         target.rename(old)
     fresh.rename(target)
     if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        subprocess.Popen(
+            [sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], True)", old],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )

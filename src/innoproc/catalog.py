@@ -17,7 +17,6 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import VOID
 from rdflib.term import Node
 
-from innoproc.gather import term_key
 from innoproc.load import Corpus, quads
 from innoproc.vocab import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
 
@@ -124,9 +123,9 @@ def catalog(corpus: Corpus, site: Path, ui: dict[str, dict[str, str]]) -> Graph:
         for predicate in (DCTERMS.issued, DCTERMS.modified):
             graph.add((dataset, predicate, Literal(config.release_date, datatype=XSD.date)))
             graph.add((catalog_iri, predicate, Literal(config.release_date, datatype=XSD.date)))
-    for country in sorted(_countries(corpus), key=str):
+    countries, (start, end) = _countries_and_coverage(corpus)
+    for country in sorted(countries, key=str):
         graph.add((dataset, DCTERMS.spatial, country))
-    start, end = _coverage(corpus)
     if start and end:
         period = URIRef(base + "catalog#coverage")
         graph.add((dataset, DCTERMS.temporal, period))
@@ -185,33 +184,29 @@ def catalog(corpus: Corpus, site: Path, ui: dict[str, dict[str, str]]) -> Graph:
     return graph
 
 
-def _countries(corpus: Corpus) -> set[URIRef]:
+def _countries_and_coverage(
+    corpus: Corpus,
+) -> tuple[set[URIRef], tuple[Literal | None, Literal | None]]:
+    """In one pass over the sources: the countries they name, and the earliest and latest
+    date they give (as years)."""
     prefix = NAL + "country/"
     sources = set(corpus.source_graphs)
-    return {
-        o
-        for _, _, o, g in quads(corpus.dataset)
-        if g in sources and isinstance(o, URIRef) and str(o).startswith(prefix)
-    }
-
-
-def _coverage(corpus: Corpus) -> tuple[Literal | None, Literal | None]:
-    """The earliest and latest date the sources give (years kept as years)."""
-    sources = set(corpus.source_graphs)
-    dates = [
-        o
-        for _, p, o, g in quads(corpus.dataset)
-        if g in sources
-        and isinstance(o, Literal)
-        and o.datatype in (XSD.date, XSD.gYear, XSD.gYearMonth)
-        and p in (DCAT.startDate, DCAT.endDate, DCTERMS.date, DCTERMS.created, DCTERMS.issued)
-    ]
+    kinds = (XSD.date, XSD.gYear, XSD.gYearMonth)
+    dated = (DCAT.startDate, DCAT.endDate, DCTERMS.date, DCTERMS.created, DCTERMS.issued)
+    countries: set[URIRef] = set()
+    dates: list[str] = []
+    for _, p, o, g in quads(corpus.dataset):
+        if g not in sources:
+            continue
+        if isinstance(o, URIRef) and str(o).startswith(prefix):
+            countries.add(o)
+        elif isinstance(o, Literal) and o.datatype in kinds and p in dated:
+            dates.append(str(o))
     if not dates:
-        return None, None
-    ordered = sorted(dates, key=lambda d: str(d))
+        return countries, (None, None)
     year = XSD.gYear
-    first, last = ordered[0], ordered[-1]
-    return Literal(str(first)[:4], datatype=year), Literal(str(last)[:4], datatype=year)
+    first, last = min(dates), max(dates)
+    return countries, (Literal(first[:4], datatype=year), Literal(last[:4], datatype=year))
 
 
 def void(corpus: Corpus, ui: dict[str, dict[str, str]]) -> Graph:
@@ -229,10 +224,7 @@ def void(corpus: Corpus, ui: dict[str, dict[str, str]]) -> Graph:
         if g is not None:
             per_graph[g] += 1
             union.add((s, p, o))
-    statements = sorted(
-        union,
-        key=lambda t: tuple(map(term_key, t)),
-    )
+    statements = union
     subjects = {s for s, _, _ in statements if isinstance(s, URIRef)}
     classes = Counter(o for _, p, o in statements if p == RDF.type)
     properties = Counter(p for _, p, _ in statements)
