@@ -150,7 +150,17 @@ def child_floor(project: str, out: str, sizes: str) -> dict[str, Any]:
 # ------------------------------------------------------------------ orchestrating
 
 
+def settle(work: Path) -> None:
+    """Wait until removed sites are gone and the file system has written everything: on a
+    disk that discards freed blocks, deleting many files slows down the next run otherwise."""
+    while any(p.name.startswith(".site-old-") for p in work.iterdir()):
+        time.sleep(0.5)
+    os.sync()
+    time.sleep(2)
+
+
 def run_child(kind: str, *arguments: str) -> dict[str, Any]:
+    settle(Path(arguments[1]).parent)
     done = subprocess.run(
         [sys.executable, __file__, "--child", kind, *arguments],
         check=True,
