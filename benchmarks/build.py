@@ -151,12 +151,10 @@ def child_floor(project: str, out: str, sizes: str) -> dict[str, Any]:
 
 
 def settle(work: Path) -> None:
-    """Wait until removed sites are gone and the file system has written everything: on a
-    disk that discards freed blocks, deleting many files slows down the next run otherwise."""
+    """Wait until a replaced site is removed and the file system has written everything."""
     while any(p.name.startswith(".site-old-") for p in work.iterdir()):
         time.sleep(0.5)
     os.sync()
-    time.sleep(2)
 
 
 def run_child(kind: str, *arguments: str) -> dict[str, Any]:
@@ -273,31 +271,31 @@ def change_one_file(project: Path) -> None:
 
 
 def measure_size(size: int, runs: int, work: Path, with_endpoint: bool) -> dict[str, Any]:
+    """Every run writes into folders of its own, removed only once the size is done: on a disk
+    that discards freed blocks, removing many files slows down the next run's writes."""
     project = make_project(size, work)
     result: dict[str, Any] = {"size": size, "triples": triples_in(project)}
     ours, hand, floor = [], [], []
     for n in range(runs):
-        for folder in ("site", "hand", "floor"):
-            shutil.rmtree(work / folder, ignore_errors=True)
-        ours.append(run_child("ours", str(project), str(work / "site")))
-        result["files"] = sum(1 for p in (work / "site").rglob("*") if p.is_file())
-        result["pages"] = page_sizes(work / "site", work / "sizes.json")
-        hand.append(run_child("hand", str(project), str(work / "hand")))
-        floor.append(
-            run_child("floor", str(project), str(work / "floor"), str(work / "sizes.json"))
-        )
+        site = work / f"site-{n}"
+        ours.append(run_child("ours", str(project), str(site)))
+        result["files"] = sum(1 for p in site.rglob("*") if p.is_file())
+        result["pages"] = page_sizes(site, work / "sizes.json")
+        hand.append(run_child("hand", str(project), str(work / f"hand-{n}")))
+        sizes = str(work / "sizes.json")
+        floor.append(run_child("floor", str(project), str(work / f"floor-{n}"), sizes))
         print(f"  {size}: run {n + 1} of {runs} done", file=sys.stderr, flush=True)
     result["ours"], result["hand"], result["floor"] = ours, hand, floor
     change_one_file(project)
-    try:
-        result["rebuild"] = run_child("ours", str(project), str(work / "site"))
-    finally:
-        shutil.rmtree(project / "data")  # the changed file must not survive into another run
+    result["rebuild"] = run_child("ours", str(project), str(work / "site-0"))
+    shutil.rmtree(project / "data")  # the changed file must not survive into another run
     if with_endpoint:
         make_project(size, work)
         result["endpoint"] = endpoint_run(project, work)
-    for folder in ("site", "hand", "floor", "site-endpoint"):
-        shutil.rmtree(work / folder, ignore_errors=True)
+    for folder in work.iterdir():
+        if folder.name.startswith(("site", "hand", "floor", ".site")):
+            shutil.rmtree(folder, ignore_errors=True)
+    os.sync()
     return result
 
 
@@ -361,6 +359,7 @@ def report(results: list[dict[str, Any]]) -> str:
                 f"- build from an Oxigraph server: {e['wall']:.1f} s wall, "
                 f"{e['peak']:.0f} MB peak ({e['wall'] / total:.2f}x the file build)"
             )
+    results = sorted(results, key=lambda r: int(r["triples"]))
     if len(results) > 1:
         lines += ["", "| from | to | size ratio | build time ratio | per-triple ratio |"]
         lines.append("|---|---|---|---|---|")
