@@ -242,7 +242,7 @@ def write(out: Path, slug: str, body: str) -> None:
     (out / f"{slug}.trig").write_text(f"{PREFIXES}\n<id/source/{slug}> {{\n{body}}}\n", "utf-8")
 
 
-BUILD_BYTES_PER_TRIPLE = 6_000
+BUILD_BYTES_PER_TRIPLE = 7_500
 """Peak memory of ``innoproc build`` per triple, rounded up from benchmarks/build.py at 1M."""
 
 
