@@ -37,7 +37,7 @@ MEDIA_TYPES = {
 }
 
 
-def write_dumps(corpus: Corpus, out: Path) -> list[Path]:
+def write_dumps(corpus: Corpus, out: Path) -> None:
     """The whole dataset: TriG and N-Quads with one named graph per source (and the ontology's);
     Turtle, N-Triples (also gzipped) and JSON-LD of the union."""
     target = out / DUMP
@@ -52,19 +52,12 @@ def write_dumps(corpus: Corpus, out: Path) -> list[Path]:
         union.setdefault((s, p, o), quad.triple)
     triples = [union[key] for key in sorted(union, key=_key3)]
 
-    written = []
     for extension, fmt in (("trig", ox.RdfFormat.TRIG), ("nq", ox.RdfFormat.N_QUADS)):
-        path = target.with_suffix("." + extension)
-        path.write_bytes(_serialize(named, fmt, declared))
-        written.append(path)
+        target.with_suffix("." + extension).write_bytes(_serialize(named, fmt, declared))
     for extension, fmt in RDF_FORMATS.items():
-        path = target.with_suffix("." + extension)
-        path.write_bytes(_serialize(triples, fmt, declared))
-        written.append(path)
+        target.with_suffix("." + extension).write_bytes(_serialize(triples, fmt, declared))
     gz = target.with_suffix(".nt.gz")
     gz.write_bytes(_gzip((target.with_suffix(".nt")).read_bytes()))
-    written.append(gz)
-    return written
 
 
 def describe(index: Index, resource: Resource) -> list[tuple[Node, Node, Node]]:
@@ -83,16 +76,13 @@ def describe(index: Index, resource: Resource) -> list[tuple[Node, Node, Node]]:
 
 def write_description(
     index: Index, resource: Resource, out: Path, prefixes: dict[str, str]
-) -> list[Path]:
+) -> None:
     triples = [ox_triple(s, p, o) for s, p, o in describe(index, resource)]
     target = out / "id" / resource.path
     target.parent.mkdir(parents=True, exist_ok=True)
-    written = []
     for extension, fmt in RDF_FORMATS.items():
         path = target.parent / f"{target.name}.{extension}"
         path.write_bytes(_serialize(triples, fmt, prefixes))
-        written.append(path)
-    return written
 
 
 def _serialize(

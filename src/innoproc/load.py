@@ -164,14 +164,16 @@ def statements(origin: Path, triples: Iterable[ox.Triple]) -> list[Triple]:
     """Oxigraph's triples as rdflib's, refusing blank nodes and malformed literals (the
     message names ``origin``)."""
     out: list[Triple] = []
-    for triple in triples:
-        s, p, o = triple.subject, triple.predicate, triple.object
-        if isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode):
-            raise InputError(f"{origin}: blank node in ({s} {p} {o}): give every resource an IRI")
-        out.append((_term(s), _iri(p.value), _term(o)))
-    with _quiet_rdflib():
-        for s2, p2, o2 in out:
-            _check_literal(origin, s2, p2, o2)
+    with _quiet_rdflib():  # rdflib logs a traceback while making an ill-typed literal
+        for triple in triples:
+            s, p, o = triple.subject, triple.predicate, triple.object
+            if isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode):
+                raise InputError(
+                    f"{origin}: blank node in ({s} {p} {o}): give every resource an IRI"
+                )
+            statement = (from_ox(s), _iri(p.value), from_ox(o))
+            _check_literal(origin, *statement)
+            out.append(statement)
     return out
 
 
@@ -187,7 +189,8 @@ def _iri(value: str) -> URIRef:
     return iri
 
 
-def _term(term: ox.NamedNode | ox.Literal | ox.BlankNode | ox.Triple) -> Node:
+def from_ox(term: ox.NamedNode | ox.Literal | ox.BlankNode | ox.Triple) -> Node:
+    """An Oxigraph IRI or literal as rdflib's term (plain strings untyped, as rdflib has them)."""
     if isinstance(term, ox.NamedNode):
         return _iri(term.value)
     if isinstance(term, ox.Literal):

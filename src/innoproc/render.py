@@ -25,6 +25,7 @@ from innoproc.config import Config
 from innoproc.dump import DUMP, MEDIA_TYPES, RDF_FORMATS
 from innoproc.errors import InputError
 from innoproc.gather import Index, Resource, linkable, term_key
+from innoproc.load import from_ox
 from innoproc.query import Query, Result
 from innoproc.vocab import DCTERMS, FOAF, ORG, OWL, RDF, RDFS, SH, SKOS, ip
 
@@ -354,12 +355,10 @@ class Renderer:
 
 
 def _rdflib(term: Any) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    """A query answer's term for a page: IRIs and literals as the graph has them, anything
+    else (a blank node) as its text."""
+    if isinstance(term, ox.NamedNode | ox.Literal):
+        return from_ox(term)
     return Literal(str(term))
 
 

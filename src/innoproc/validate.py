@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from pyshacl import validate as shacl_validate
 from rdflib import BNode, Graph, Literal, URIRef
@@ -93,11 +92,12 @@ def validate(corpus: Corpus, graph: Graph | None = None, workers: int = 1) -> Re
     if focus is None:
         conforms, results = _check(data, corpus.shapes)
     else:
-        shares = in_parallel(
-            lambda share, shares: _check(data, _share(corpus.shapes, focus, share, shares), True),
-            workers,
-        )
-        conforms, results = _merge(shares, (data, corpus.shapes))
+
+        def check_share(share: int, shares: int) -> tuple[bool, str]:
+            verdict, found = _check(data, _share(corpus.shapes, focus, share, shares))
+            return verdict, found.serialize(format="nt")  # text crosses processes
+
+        conforms, results = _merge(in_parallel(check_share, workers), (data, corpus.shapes))
     findings = _findings(corpus, data, results) + _duplicates(corpus, data, results)
     return Report(conforms=conforms, findings=sorted(findings), graph=results)
 
@@ -105,8 +105,8 @@ def validate(corpus: Corpus, graph: Graph | None = None, workers: int = 1) -> Re
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 
 
-def _check(data: Graph, shapes: Graph, portable: bool = False) -> tuple[bool, Any]:
-    """pySHACL's verdict and report (as N-Triples text, when it has to leave the process)."""
+def _check(data: Graph, shapes: Graph) -> tuple[bool, Graph]:
+    """pySHACL's verdict and report."""
     conforms, results, _ = shacl_validate(
         data,
         shacl_graph=shapes,
@@ -115,12 +115,12 @@ def _check(data: Graph, shapes: Graph, portable: bool = False) -> tuple[bool, An
         allow_warnings=True,
         allow_infos=True,
     )
-    return bool(conforms), results.serialize(format="nt") if portable else results
+    return bool(conforms), results
 
 
 def _focus_nodes(shapes: Graph, data: Graph) -> dict[Node, list[Node]] | None:
     """The focus nodes of every shape with declared targets, as SHACL defines them; None when
-    some shape's targets are implicit (a shape that is also a class), which are left whole."""
+    a shape is also a class (its targets are implicit): then one process validates it all."""
     classes = (RDFS.Class, OWL.Class)
     if any(
         (s, RDF.type, c) in shapes for s in shapes.subjects(RDF.type, SH.NodeShape) for c in classes
@@ -158,7 +158,7 @@ def _share(shapes: Graph, focus: dict[Node, list[Node]], share: int, shares: int
     return out
 
 
-def _merge(shares: list[tuple[bool, Any]], prefixed: tuple[Graph, ...]) -> tuple[bool, Graph]:
+def _merge(shares: list[tuple[bool, str]], prefixed: tuple[Graph, ...]) -> tuple[bool, Graph]:
     """One report from the shares' reports: every result, under one sh:ValidationReport, with
     the prefixes of the graphs that pySHACL takes them from."""
     results = Graph()
