@@ -27,7 +27,7 @@ from innoproc.config import Config
 from innoproc.errors import InputError
 from innoproc.query import Query, load_queries
 from innoproc.render import environment, interface_strings
-from innoproc.sparql import GRAPH_TYPES, RESULT_TYPES, Answer, Pool, refusal
+from innoproc.sparql import GRAPH_TYPES, RESULT_TYPES, Answer, Pool
 
 MEDIA_TYPES = {
     ".ttl": "text/turtle; charset=utf-8",
@@ -284,10 +284,6 @@ class Handler(BaseHTTPRequestHandler):
             return
         if len(text.encode()) > self.site.max_body:
             self.error(413, f"The query is over the limit of {self.site.max_body} bytes.")
-            return
-        reason = refusal(text)
-        if reason:
-            self.error(403, reason)
             return
         if wanted:
             if wanted not in FORMAT_PARAMETER and wanted != "html":

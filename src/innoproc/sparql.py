@@ -8,9 +8,11 @@ beyond the row limit are cut, and the answer says so.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
 import queue
-import re
+import sys
 import threading
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -18,6 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+from pyparsing import ParseException, ParseResults
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
 
 from innoproc.query import Query, Result, render_xml
 
@@ -33,9 +38,6 @@ GRAPH_TYPES = {
     "ntriples": ("application/n-triples", ox.RdfFormat.N_TRIPLES),
     "rdfxml": ("application/rdf+xml", ox.RdfFormat.RDF_XML),
 }
-UPDATE = re.compile(
-    r"^\s*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE
-)
 
 
 @dataclass
@@ -48,23 +50,59 @@ class Answer:
     """``select``, ``ask`` or ``graph``: what kind of query it was."""
 
 
-def strip(query: str) -> str:
-    """The query without comments, strings and IRIs, to look for keywords safely."""
-    query = re.sub(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'', '""', query)
-    query = re.sub(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'', '""', query)
-    query = re.sub(r"<[^<>\"{}|^`\\\s]*>", "<>", query)
-    return re.sub(r"#[^\n]*", "", query)
+FORMS = {
+    "SelectQuery": "select",
+    "AskQuery": "ask",
+    "ConstructQuery": "graph",
+    "DescribeQuery": "graph",
+}
 
 
-def refusal(query: str) -> str | None:
-    """Why a query is refused (an update, or a SERVICE call), or None."""
-    bare = strip(query)
-    body = re.sub(r"^\s*((BASE|PREFIX)\s+(\w*:\s*)?<>\s*)*", "", bare, flags=re.IGNORECASE)
-    if UPDATE.match(body):
-        return "This endpoint is read-only: updates (INSERT, DELETE, LOAD, CLEAR ...) are refused."
-    if re.search(r"\bSERVICE\b", bare, re.IGNORECASE):
-        return "This endpoint does not call other services: SERVICE is refused."
-    return None
+READ_ONLY = "This endpoint is read-only: updates (INSERT, DELETE, LOAD, CLEAR ...) are refused."
+
+
+class Refused(Exception):
+    """A query this endpoint will not run: ``status`` is 400 (malformed) or 403 (refused)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def classify(text: str) -> str:
+    """The form of ``text`` (``select``, ``ask`` or ``graph``), decided on the query as the
+    SPARQL grammar parses it: an update, a SERVICE call anywhere in the query (any spelling,
+    IRI, prefixed name or variable, at any depth) or a text that is no query is
+    :class:`Refused`."""
+    try:
+        parsed = parseQuery(text)
+    except ParseException as exc:
+        try:
+            update = parseUpdate(text)
+        except (ParseException, RecursionError):
+            raise Refused(400, f"Malformed query: {exc}") from None
+        if update.get("request"):
+            raise Refused(403, READ_ONLY) from None
+        raise Refused(400, "Malformed query: the request holds no query.") from None
+    except RecursionError:
+        raise Refused(400, "Malformed query: nested too deeply.") from None
+    if _calls_service(parsed):
+        raise Refused(403, "This endpoint does not call other services: SERVICE is refused.")
+    return FORMS[parsed[1].name]
+
+
+def _calls_service(tree: object) -> bool:
+    """Whether the parse tree holds a SERVICE pattern anywhere."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern":
+                return True
+            stack.extend(node.values())
+        elif isinstance(node, ParseResults | list | tuple):
+            stack.extend(node)
+    return False
 
 
 def load_store(dump: Path) -> ox.Store:
@@ -79,6 +117,10 @@ def load_store(dump: Path) -> ox.Store:
 def answer(store: ox.Store, text: str, fmt: str, base_iri: str, row_limit: int) -> Answer:
     """Run one query and serialise its answer in ``fmt`` (a key of RESULT_TYPES or GRAPH_TYPES;
     ``""`` picks the default for the kind of query)."""
+    try:
+        classify(text)
+    except Refused as refused:
+        return Answer(refused.status, "text/plain; charset=utf-8", f"{refused}\n".encode())
     try:
         result = store.query(text, base_iri=base_iri)
     except SyntaxError as exc:
@@ -123,7 +165,28 @@ def _render(result: Result, fmt: str) -> bytes:
 # ------------------------------------------------------------------ the worker pool
 
 
+CLONE_NEWUSER = 0x10000000
+CLONE_NEWNET = 0x40000000
+
+
+def _without_network() -> None:
+    """Move this process into a network namespace of its own, where no interface is up: the
+    query engine can then reach no host, whatever a query asks (the second line behind the
+    refusal of SERVICE). Linux only; elsewhere, or where namespaces are not allowed, say so."""
+    reason = "not Linux"
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        flags = CLONE_NEWNET if os.geteuid() == 0 else CLONE_NEWNET | CLONE_NEWUSER
+        if libc.unshare(flags) == 0:
+            return
+        reason = os.strerror(ctypes.get_errno())
+    sys.stderr.write(
+        f"innoproc: query workers keep network access ({reason}); SERVICE is still refused\n"
+    )
+
+
 def _work(connection: Connection, dump: str, base_iri: str, row_limit: int) -> None:
+    _without_network()
     store = load_store(Path(dump))
     connection.send("ready")
     while True:

@@ -1,0 +1,150 @@
+"""Attacks on ``innoproc serve`` and ``innoproc build``: each case is a way in that was found
+open, kept as a regression test. After each attack the server must still answer normally."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import threading
+import urllib.parse
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import serving
+from innoproc.config import Config
+from test_server import get
+
+
+@pytest.fixture(scope="module")
+def server(site: Path, config: Config) -> Iterator[str]:
+    with serving(
+        site, config, workers=2, query_timeout=3.0, row_limit=1000, max_body=20_000
+    ) as address:
+        yield address
+
+
+class Trap:
+    """A SPARQL endpoint on loopback that counts the requests it gets: a SERVICE call that
+    reaches it shows the server fetched a URL chosen by the client."""
+
+    def __init__(self) -> None:
+        self.hits = 0
+        trap = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                trap.hits += 1
+                body = json.dumps(
+                    {
+                        "head": {"vars": ["s", "p", "o"]},
+                        "results": {
+                            "bindings": [
+                                {
+                                    "s": {"type": "uri", "value": "urn:trap"},
+                                    "p": {"type": "uri", "value": "urn:trap"},
+                                    "o": {"type": "literal", "value": "fetched"},
+                                }
+                            ]
+                        },
+                    }
+                ).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/sparql-results+json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_POST = do_GET
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/x"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def trap() -> Iterator[Trap]:
+    endpoint = Trap()
+    yield endpoint
+    endpoint.close()
+
+
+def ask(server: str, text: str, accept: str | None = None) -> tuple[int, dict[str, str], bytes]:
+    return get(f"{server}/sparql?{urllib.parse.urlencode({'query': text})}", accept)
+
+
+def still_answers(server: str) -> None:
+    code, _, body = ask(server, "ASK { ?s ?p ?o }", "application/sparql-results+json")
+    assert code == 200 and json.loads(body)["boolean"] is True
+
+
+# ---------------------------------------------------------------- hole 1: SERVICE
+
+
+def service_queries(url: str) -> list[str]:
+    """SERVICE in the forms the grammar allows: hidden behind comments that look like a
+    string, lower case, SILENT, a prefixed name, a variable, nested in groups, in OPTIONAL,
+    UNION, MINUS, a subquery, FILTER EXISTS, and in a CONSTRUCT and an ASK."""
+    base, _, local = url.rpartition("/")
+    return [
+        f"SELECT * WHERE {{\n# '''\nSERVICE <{url}> {{ ?s ?p ?o }}\n# '''\n}}",
+        f'SELECT * WHERE {{\n# """\nSERVICE <{url}> {{ ?s ?p ?o }}\n# """\n}}',
+        f"select * where {{ service <{url}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }}",
+        f"PREFIX t: <{base}/> SELECT * WHERE {{ SERVICE t:{local} {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ BIND(<{url}> AS ?e) SERVICE ?e {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ {{ {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} }}",
+        f"SELECT * WHERE {{ ?a ?b ?c OPTIONAL {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} LIMIT 1",
+        f"SELECT * WHERE {{ {{ ?a ?b ?c }} UNION {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} LIMIT 1",
+        f"SELECT * WHERE {{ ?a ?b ?c MINUS {{ SERVICE <{url}> {{ ?a ?b ?c }} }} }} LIMIT 1",
+        f"SELECT * WHERE {{ {{ SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} }}",
+        f"ASK {{ FILTER EXISTS {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
+        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        f"ASK {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+    ]
+
+
+def test_hole_1_service_is_refused_whatever_its_spelling(server: str, trap: Trap) -> None:
+    for text in service_queries(trap.url):
+        code, _, body = ask(server, text)
+        assert code == 403, (text, code, body)
+        assert b"SERVICE" in body
+    assert trap.hits == 0
+    still_answers(server)
+
+
+def test_hole_1_honest_queries_that_say_service_are_answered(server: str) -> None:
+    for text in (
+        "SELECT ?service WHERE { ?service ?p ?o } LIMIT 1",
+        "PREFIX ex: <http://example.org/> SELECT * WHERE { ?s ex:service ?o } LIMIT 1",
+        'SELECT * WHERE { BIND("SERVICE" AS ?word) }',
+        "SELECT * WHERE { ?s ?p ?o } LIMIT 1 # SERVICE <http://example.org/>",
+        "SELECT * WHERE { ?s <http://example.org/SERVICE> ?o } LIMIT 1",
+    ):
+        code, _, body = ask(server, text, "application/sparql-results+json")
+        assert code == 200, (text, code, body)
+        assert "results" in json.loads(body)
+
+
+def test_hole_1_a_worker_cannot_reach_the_network(trap: Trap, site: Path, config: Config) -> None:
+    """The second line: the query engine itself, handed a SERVICE query directly, fetches
+    nothing (the workers run without a network)."""
+    from innoproc.query import Query
+    from innoproc.sparql import Pool
+
+    pool = Pool(site / "dumps/innoproc.nq", config.base_iri, size=1, timeout=10)
+    try:
+        text = f"SELECT * WHERE {{ SERVICE <{trap.url}> {{ ?s ?p ?o }} }}"
+        answer = pool.run(Query(text), "json")
+    finally:
+        pool.close()
+    assert trap.hits == 0
+    assert answer.status != 200
