@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import http.server
 import json
+import os
+import signal
 import threading
+import time
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -148,3 +151,75 @@ def test_hole_1_a_worker_cannot_reach_the_network(trap: Trap, site: Path, config
         pool.close()
     assert trap.hits == 0
     assert answer.status != 200
+
+
+# ---------------------------------------------------------------- hole 2: dead workers
+
+
+def worker_pids() -> set[int]:
+    """This process's query workers (children started by multiprocessing's spawn)."""
+    pids = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        state, parent = stat.rsplit(")", 1)[1].split()[:2]
+        if int(parent) == os.getpid() and state != "Z" and b"spawn_main" in cmdline:
+            pids.add(int(entry.name))
+    return pids
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def test_hole_2_killed_workers_are_replaced_and_their_request_gets_a_5xx(
+    site: Path, config: Config
+) -> None:
+    before = worker_pids()
+    with serving(site, config, workers=2, query_timeout=20.0) as address:
+        workers = worker_pids() - before
+        assert len(workers) == 2
+        still_answers(address)
+        # a worker killed while it runs a query: that request gets a 5xx at once, not after
+        # the time limit, and the worker is replaced
+        endless = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+        outcome: dict[str, object] = {}
+
+        def slow() -> None:
+            started = time.monotonic()
+            outcome["answer"] = ask(address, endless)
+            outcome["seconds"] = time.monotonic() - started
+
+        idle = {pid: cpu_seconds(pid) for pid in workers}
+        thread = threading.Thread(target=slow)
+        thread.start()
+        wait_until(lambda: any(cpu_seconds(pid) - idle[pid] > 0.5 for pid in workers))
+        for pid in workers:
+            os.kill(pid, signal.SIGKILL)
+        thread.join(timeout=30)
+        status, _, body = outcome["answer"]  # type: ignore[misc]
+        assert 500 <= status < 600 and b"worker" in body, (status, body)
+        assert outcome["seconds"] < 10  # type: ignore[operator]
+        # every worker dead at once, twice over: SPARQL keeps answering
+        for _ in range(2):
+            wait_until(lambda: ask(address, "ASK { ?s ?p ?o }")[0] == 200)
+            wait_until(lambda: len(worker_pids() - before) == 2)  # both successors started
+            current = worker_pids() - before
+            assert not current & workers
+            workers = current
+            for pid in workers:
+                os.kill(pid, signal.SIGKILL)
+        wait_until(lambda: ask(address, "ASK {}")[0] == 200)
+
+
+def wait_until(condition: Callable[[], bool], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"not within {seconds} s"
+        time.sleep(0.2)

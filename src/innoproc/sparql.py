@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import ctypes
 import multiprocessing
+import multiprocessing.connection
 import os
 import queue
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -194,10 +196,17 @@ def _work(connection: Connection, dump: str, base_iri: str, row_limit: int) -> N
             text, fmt = connection.recv()
         except EOFError:
             return
-        connection.send(answer(store, text, fmt, base_iri, row_limit))
+        try:
+            result = answer(store, text, fmt, base_iri, row_limit)
+        except Exception as exc:  # an engine error while the answer is read: report, go on
+            message = f"The query failed while its answer was read: {exc}\n"
+            result = Answer(500, "text/plain; charset=utf-8", message.encode())
+        connection.send(result)
 
 
 class Worker:
+    """One process holding the store, and the pipe to it."""
+
     def __init__(self, context: Any, dump: Path, base_iri: str, row_limit: int) -> None:
         self.connection, child = context.Pipe()
         self.process = context.Process(
@@ -205,8 +214,16 @@ class Worker:
         )
         self.process.start()
         child.close()
-        if self.connection.recv() != "ready":  # the store is loaded
-            raise RuntimeError("query worker failed to start")
+        try:
+            ready = self.connection.recv()  # the store is loaded
+        except EOFError:
+            ready = None
+        if ready != "ready":
+            self.stop()
+            raise RuntimeError("a query worker died while it loaded the store")
+
+    def alive(self) -> bool:
+        return bool(self.process.is_alive())
 
     def stop(self) -> None:
         self.process.kill()
@@ -214,8 +231,14 @@ class Worker:
         self.connection.close()
 
 
+def _text(status: int, message: str) -> Answer:
+    return Answer(status, "text/plain; charset=utf-8", message.encode())
+
+
 class Pool:
-    """``size`` worker processes; a query gets one, or waits ``timeout`` seconds for one."""
+    """``size`` supervised worker processes. A query gets an idle worker, or waits ``timeout``
+    seconds for one (503). A worker that dies, idle or busy, or that runs past the time limit,
+    is replaced at once; the request it held gets a 5xx that says what happened."""
 
     def __init__(
         self,
@@ -226,41 +249,98 @@ class Pool:
         row_limit: int = 10_000,
     ) -> None:
         self.dump, self.base_iri, self.timeout, self.row_limit = dump, base_iri, timeout, row_limit
+        self.size = size
         self.context = multiprocessing.get_context("spawn")
         self.idle: queue.Queue[Worker] = queue.Queue()
         self.workers: list[Worker] = []
         self.lock = threading.Lock()
+        self.closed = threading.Event()
+        self.starting = size
         for _ in range(size):
-            self._add()
+            self._start()
+        if not self.workers:
+            raise RuntimeError(f"{dump}: no query worker could load the store")
+        self.supervisor = threading.Thread(target=self._supervise, daemon=True)
+        self.supervisor.start()
 
-    def _add(self) -> None:
-        worker = Worker(self.context, self.dump, self.base_iri, self.row_limit)
+    def _start(self) -> None:
+        """Start one worker and offer it (called with ``starting`` counted up)."""
+        try:
+            worker = Worker(self.context, self.dump, self.base_iri, self.row_limit)
+        except (RuntimeError, OSError) as exc:
+            sys.stderr.write(f"innoproc: {exc}\n")
+            with self.lock:
+                self.starting -= 1
+            return
         with self.lock:
-            self.workers.append(worker)
-        self.idle.put(worker)
+            self.starting -= 1
+            if not self.closed.is_set():
+                self.workers.append(worker)
+        if self.closed.is_set():
+            worker.stop()
+        else:
+            self.idle.put(worker)
+
+    def _start_soon(self) -> None:
+        with self.lock:
+            self.starting += 1
+        threading.Thread(target=self._start, daemon=True).start()
+
+    def _retire(self, worker: Worker) -> None:
+        """Stop ``worker`` and start its successor, once, whoever notices first."""
+        with self.lock:
+            if worker not in self.workers:
+                return
+            self.workers.remove(worker)
+        worker.stop()
+        self._start_soon()
+
+    def _supervise(self) -> None:
+        """Watch every worker's process: replace the dead at once, and top the pool up where a
+        start failed."""
+        while not self.closed.is_set():
+            with self.lock:
+                workers = list(self.workers)
+                missing = self.size - len(workers) - self.starting
+            for _ in range(missing):
+                self._start_soon()
+            sentinels = [w.process.sentinel for w in workers]
+            if not sentinels:
+                self.closed.wait(0.5)
+                continue
+            ready = multiprocessing.connection.wait(sentinels, timeout=1.0)
+            for worker in workers:
+                if worker.process.sentinel in ready:
+                    self._retire(worker)
 
     def run(self, query: Query, fmt: str = "") -> Answer:
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                worker = self.idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                return _text(503, "All query workers are busy; try again shortly.\n")
+            if worker.alive():
+                break
+            self._retire(worker)
         try:
-            worker = self.idle.get(timeout=self.timeout)
-        except queue.Empty:
-            return Answer(
-                503,
-                "text/plain; charset=utf-8",
-                b"All query workers are busy; try again shortly.\n",
+            worker.connection.send((query.text, fmt))
+            if worker.connection.poll(self.timeout):
+                result: Answer = worker.connection.recv()
+                self.idle.put(worker)
+                return result
+        except (EOFError, OSError):
+            self._retire(worker)
+            return _text(
+                502, "The query worker died while it ran this query; it has been replaced.\n"
             )
-        worker.connection.send((query.text, fmt))
-        if worker.connection.poll(self.timeout):
-            result: Answer = worker.connection.recv()
-            self.idle.put(worker)
-            return result
-        worker.stop()
-        with self.lock:
-            self.workers.remove(worker)
-        threading.Thread(target=self._add, daemon=True).start()
-        message = f"The query ran longer than the limit of {self.timeout:g} s and was stopped.\n"
-        return Answer(503, "text/plain; charset=utf-8", message.encode())
+        self._retire(worker)
+        return _text(
+            503, f"The query ran longer than the limit of {self.timeout:g} s and was stopped.\n"
+        )
 
     def close(self) -> None:
+        self.closed.set()
         with self.lock:
             workers = list(self.workers)
             self.workers.clear()
