@@ -14,8 +14,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from conftest import serving
+from innoproc.cli import main
 from innoproc.config import Config
 from test_server import get
 
@@ -223,3 +225,122 @@ def wait_until(condition: Callable[[], bool], seconds: float = 60) -> None:
     while not condition():
         assert time.monotonic() < deadline, f"not within {seconds} s"
         time.sleep(0.2)
+
+
+# ---------------------------------------------------------------- holes 3 and 4: IRIs as paths
+
+TRAVERSAL = "https://w3id.org/innoproc/id/approach/../../../ontology/innoproc"
+SCRIPT = "https://w3id.org/innoproc/id/approach/javascript:alert(document.domain)//x"
+
+
+def add_concept(file: Path, iri: str) -> None:
+    """Give ``file`` (a data file, one graph) a well-formed approach concept at ``iri``."""
+    text = file.read_text("utf-8").rstrip()
+    assert text.endswith("}")
+    concept = f"""
+  <{iri}> a <http://www.w3.org/2004/02/skos/core#Concept> ;
+    <http://www.w3.org/2004/02/skos/core#inScheme> <id/scheme/procurement-approaches> ;
+    <http://www.w3.org/2004/02/skos/core#prefLabel> "Aanpak"@nl , "Approach"@en .
+}}
+"""
+    file.write_text(text[:-1] + concept, "utf-8")
+
+
+def snapshot(folder: Path, leave_out: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and leave_out not in p.parents
+    }
+
+
+@pytest.mark.parametrize("iri", [TRAVERSAL], ids=["traversal"])
+@pytest.mark.parametrize("shapes", ["with shapes", "without shapes"])
+def test_hole_3_a_bad_resource_iri_stops_the_build_and_writes_nothing(
+    project: Path, iri: str, shapes: str
+) -> None:
+    """The engine refuses the IRI itself, before any path or link is made from it, naming
+    the file and the IRI; it does so with the shapes emptied too (its own check, not only
+    SHACL's). Nothing outside the output folder changes, and no site is written."""
+    data = project / "data/sources/pianoo-page.trig"
+    add_concept(data, iri)
+    if shapes == "without shapes":
+        (project / "shapes/innoproc-shapes.ttl").write_text("", "utf-8")
+    out = project / "site"
+    before = snapshot(project, out)
+    result = CliRunner().invoke(main, ["--project", str(project), "build", "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert "data/sources/pianoo-page.trig" in result.output and iri in result.output
+    assert "lower-case letters, digits and hyphens" in result.output
+    assert snapshot(project, out) == before
+    assert not out.exists()
+
+
+def test_hole_3_the_engine_checks_iris_from_the_ontology_too(project: Path) -> None:
+    """IRIs that do not come through the data files' reader (the ontology's own files) meet
+    the same check before a page is made for them."""
+    vocabularies = project / "ontology/vocabularies.ttl"
+    vocabularies.write_text(
+        vocabularies.read_text("utf-8")
+        + f"\n<{SCRIPT}> a <http://www.w3.org/2004/02/skos/core#Concept> .\n",
+        "utf-8",
+    )
+    (project / "shapes/innoproc-shapes.ttl").write_text("", "utf-8")
+    out = project / "site"
+    result = CliRunner().invoke(main, ["--project", str(project), "build", "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert "ontology" in result.output and SCRIPT in result.output
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("iri", "reason"),
+    [
+        ("id/organisation/index", "reserved"),
+        ("id/query/pianoo", "reserved"),
+        ("id/country/nld", "reserved"),
+        ("id/organisation/PIANOo", "lower-case letters"),
+        ("id/organisation/pian%C3%B6o", "lower-case letters"),
+        ("id/organisation/piano\u0308o", "lower-case letters"),
+        ("id/organisation/a/b", "lower-case letters"),
+        ("id/organisation/---", "lower-case letters"),
+        ("id/organisation/" + "a" * 121, "longer than 120"),
+        ("id/Organisation/pianoo", "kind"),
+        ("id/organisation", "is not"),
+    ],
+)
+def test_resource_iri_grammar_refuses(iri: str, reason: str) -> None:
+    from innoproc.iris import InvalidIri, resource_path
+
+    with pytest.raises(InvalidIri, match=reason):
+        resource_path("https://w3id.org/innoproc/", "https://w3id.org/innoproc/" + iri)
+
+
+def test_resource_iri_grammar_accepts_the_forms_in_use() -> None:
+    from innoproc.iris import resource_path
+
+    base = "https://w3id.org/innoproc/"
+    for slug, path in [
+        ("id/organisation/pianoo", "organisation/pianoo"),
+        ("id/membership/innoprocur--pianoo--partner", "membership/innoprocur--pianoo--partner"),
+        ("id/period/--2011", "period/--2011"),
+        ("id/period/2024--", "period/2024--"),
+        ("id/mle-topic/strategic-framework", "mle-topic/strategic-framework"),
+    ]:
+        assert resource_path(base, base + slug) == path
+    country = "http://publications.europa.eu/resource/authority/country/NLD"
+    assert resource_path(base, country) == "country/NLD"
+    assert resource_path(base, "http://example.org/x") is None
+    assert resource_path(base, base + "ontology#Initiative") is None
+
+
+def test_paths_are_made_inside_the_output_folder(tmp_path: Path) -> None:
+    from innoproc.errors import InputError
+    from innoproc.iris import inside
+
+    assert (
+        inside(tmp_path, "en/organisation/pianoo.html") == tmp_path / "en/organisation/pianoo.html"
+    )
+    for bad in ("../x", "id/../../x", "/etc/passwd", "en/../../x.html"):
+        with pytest.raises(InputError, match="leave the output folder"):
+            inside(tmp_path, bad)

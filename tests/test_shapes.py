@@ -602,7 +602,7 @@ def _focus(config: Config, graph: Graph, focus: str) -> URIRef:
         return URIRef(str(rows[0][0]))  # type: ignore[index]
     return (
         URIRef(config.base_iri + focus.strip("<>"))
-        if not focus.startswith("<http")
+        if ":" not in focus.split("/", 1)[0]  # relative, not <scheme:...>
         else URIRef(focus.strip("<>"))
     )
 
@@ -624,6 +624,46 @@ def neighbourhood(source: Graph, focus: URIRef, into: Graph | None = None) -> Gr
 def test_constraint_reports_broken_data(
     broken: Case, config: Config, corpus: Corpus, valid_graph: Graph
 ) -> None:
+    assert_reported(broken, config, corpus, valid_graph)
+
+
+# Resource IRIs that would name a file outside the site, or a link that is no page, wherever
+# they stand in the IRI: each shape with a pattern on our IRIs (shape, class, kind, a valid slug).
+IRI_SHAPES = [
+    ("Source", "ip:Source", "source", "x"),
+    ("Initiative", "ip:Initiative", "initiative", "x"),
+    ("Organization", "org:Organization", "organisation", "x"),
+    ("Person", "foaf:Person", "person", "x"),
+    ("Membership", "org:Membership", "membership", "a--b--c"),
+    ("Event", "cv:PublicEvent", "event", "x"),
+    ("Document", "foaf:Document", "document", "x"),
+    ("Period", "dcterms:PeriodOfTime", "period", "2017--2018"),
+    ("Place", "dcterms:Location", "place", "x"),
+    ("XLabel", "skosxl:Label", "label", "x"),
+    ("FundingProgramme", "ip:FundingProgramme", "funding", "x"),
+    ("ConceptScheme", "skos:ConceptScheme", "scheme", "x"),
+]
+BASE = "https://w3id.org/innoproc/"
+ESCAPES = [
+    case(shape, "Pattern", iri, insert(iri, f"$this a {cls}"))
+    for shape, cls, kind, slug in IRI_SHAPES
+    for iri in (
+        f"<{BASE}id/{kind}/../../../ontology/id/{kind}/{slug}>",
+        f"<{BASE}id/{kind}/%2e%2e/%2e%2e/id/{kind}/{slug}>",
+    )
+]
+
+
+@pytest.mark.parametrize("broken", ESCAPES, ids=lambda c: f"{c.shape}-{c.focus}")
+def test_regression_hole_3_patterns_are_anchored(
+    broken: Case, config: Config, corpus: Corpus, valid_graph: Graph
+) -> None:
+    """Every pattern on our IRIs holds for the whole IRI: ``..`` segments and percent-encoded
+    dots before ``/id/{kind}/{slug}`` are reported."""
+    assert_reported(broken, config, corpus, valid_graph)
+
+
+def assert_reported(broken: Case, config: Config, corpus: Corpus, valid_graph: Graph) -> None:
     focus = _focus(config, valid_graph, broken.focus)
     before = neighbourhood(valid_graph, focus)
     graph = neighbourhood(valid_graph, focus)

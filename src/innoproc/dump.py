@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from rdflib.term import Node
 
 from innoproc.gather import Index, Resource, term_key
+from innoproc.iris import inside
 from innoproc.load import Corpus, quads
 from innoproc.query import ox_quad, ox_triple
 from innoproc.vocab import RDFS
@@ -78,7 +79,7 @@ def write_description(
     index: Index, resource: Resource, out: Path, prefixes: dict[str, str]
 ) -> None:
     triples = [ox_triple(s, p, o) for s, p, o in describe(index, resource)]
-    target = out / "id" / resource.path
+    target = inside(out, f"id/{resource.path}")
     target.parent.mkdir(parents=True, exist_ok=True)
     for extension, fmt in RDF_FORMATS.items():
         path = target.parent / f"{target.name}.{extension}"

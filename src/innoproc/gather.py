@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -16,10 +17,11 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from innoproc.config import Config
+from innoproc.errors import InputError
+from innoproc.iris import InvalidIri, resource_path
 from innoproc.load import Corpus, quads
 from innoproc.vocab import DCTERMS, FOAF, ORG, RDF, RDFS, SKOS, ip
 
-COUNTRY = "http://publications.europa.eu/resource/authority/country/"
 LINKABLE = re.compile(r"^(https?|mailto):", re.IGNORECASE)
 
 
@@ -124,16 +126,17 @@ class Index:
         return dict(out)
 
 
-def page_path(config: Config, iri: Node) -> str | None:
-    """The site path of a resource that gets pages, or None."""
-    text = str(iri)
+def page_path(corpus: Corpus, iri: Node, sources: Iterable[URIRef]) -> str | None:
+    """The site path of a resource that gets pages (``{kind}/{slug}``), or None. An IRI that
+    breaks the grammar of resource IRIs is an :class:`InputError` naming the files that state
+    it."""
     if not isinstance(iri, URIRef):
         return None
-    if text.startswith(config.base_iri + "id/"):
-        return text[len(config.base_iri) + 3 :]
-    if text.startswith(COUNTRY):
-        return "country/" + text[len(COUNTRY) :]
-    return None
+    try:
+        return resource_path(corpus.config.base_iri, str(iri))
+    except InvalidIri as exc:
+        files = sorted({str(corpus.graph_files.get(s, s)) for s in sources})
+        raise InputError(f"{', '.join(files)}: {exc}") from None
 
 
 def gather(corpus: Corpus) -> Index:
@@ -160,7 +163,9 @@ def gather(corpus: Corpus) -> Index:
 
     resources: dict[URIRef, Resource] = {}
     for subject in sorted(by_subject, key=str):
-        path = page_path(config, subject)
+        path = page_path(
+            corpus, subject, {g for sources in by_subject[subject].values() for g in sources}
+        )
         if path is None or not isinstance(subject, URIRef):
             continue
         statements = by_subject[subject]

@@ -23,6 +23,7 @@ from rdflib.term import Node
 
 from innoproc.config import Config
 from innoproc.errors import InputError
+from innoproc.iris import InvalidIri, resource_path
 from innoproc.vocab import XSD
 
 
@@ -144,7 +145,7 @@ def _read_source(config: Config, path: Path) -> Source:
 
     try:
         parsed = ox.parse(path=str(path), format=ox.RdfFormat.TRIG, base_iri=config.base_iri)
-        triples = statements(rel, triples_of(parsed))
+        triples = statements(rel, triples_of(parsed), config.base_iri)
     except SyntaxError as exc:
         why = re.sub(
             r"^Parser error at line \d+ (between columns \d+ and \d+|column \d+): ",
@@ -160,10 +161,11 @@ def _read_source(config: Config, path: Path) -> Source:
     return URIRef(expected), rel, triples
 
 
-def statements(origin: Path, triples: Iterable[ox.Triple]) -> list[Triple]:
-    """Oxigraph's triples as rdflib's, refusing blank nodes and malformed literals (the
-    message names ``origin``)."""
+def statements(origin: Path, triples: Iterable[ox.Triple], base_iri: str) -> list[Triple]:
+    """Oxigraph's triples as rdflib's, refusing blank nodes, malformed literals and resource
+    IRIs that break the grammar of ``iris`` (the message names ``origin``)."""
     out: list[Triple] = []
+    checked: set[str] = set()
     with _quiet_rdflib():  # rdflib logs a traceback while making an ill-typed literal
         for triple in triples:
             s, p, o = triple.subject, triple.predicate, triple.object
@@ -171,6 +173,13 @@ def statements(origin: Path, triples: Iterable[ox.Triple]) -> list[Triple]:
                 raise InputError(
                     f"{origin}: blank node in ({s} {p} {o}): give every resource an IRI"
                 )
+            for term in (s, o):
+                if isinstance(term, ox.NamedNode) and term.value not in checked:
+                    try:
+                        resource_path(base_iri, term.value)
+                    except InvalidIri as exc:
+                        raise InputError(f"{origin}: {exc}") from None
+                    checked.add(term.value)
             statement = (from_ox(s), _iri(p.value), from_ox(o))
             _check_literal(origin, *statement)
             out.append(statement)

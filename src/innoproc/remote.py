@@ -158,7 +158,7 @@ def read_store(
         origin = Path(str(name).removeprefix(config.base_iri))
         try:
             parsed = ox.parse(body, format=ox.RdfFormat.TURTLE)
-            triples = statements(origin, (quad.triple for quad in parsed))
+            triples = statements(origin, (quad.triple for quad in parsed), config.base_iri)
         except SyntaxError as exc:
             raise InputError(f"{endpoint}: unreadable answer for <{name}>: {exc}") from exc
         each(name)

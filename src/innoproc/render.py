@@ -25,6 +25,7 @@ from innoproc.config import Config
 from innoproc.dump import DUMP, MEDIA_TYPES, RDF_FORMATS
 from innoproc.errors import InputError
 from innoproc.gather import Index, Resource, linkable, term_key
+from innoproc.iris import inside
 from innoproc.load import from_ox
 from innoproc.query import Query, Result
 from innoproc.vocab import DCTERMS, FOAF, ORG, OWL, RDF, RDFS, SH, SKOS, ip
@@ -367,7 +368,7 @@ def write_pages(renderer: Renderer, out: Path, share: int = 0, shares: int = 1) 
     with the first share the style sheet and other assets."""
     folders: set[Path] = set()
     for path, render in renderer.pages()[share::shares]:
-        target = out / path
+        target = inside(out, path)
         if target.parent not in folders:
             target.parent.mkdir(parents=True, exist_ok=True)
             folders.add(target.parent)
