@@ -254,9 +254,9 @@ def snapshot(folder: Path, leave_out: Path) -> dict[str, bytes]:
     }
 
 
-@pytest.mark.parametrize("iri", [TRAVERSAL], ids=["traversal"])
+@pytest.mark.parametrize("iri", [TRAVERSAL, SCRIPT], ids=["traversal", "javascript"])
 @pytest.mark.parametrize("shapes", ["with shapes", "without shapes"])
-def test_hole_3_a_bad_resource_iri_stops_the_build_and_writes_nothing(
+def test_hole_3_4_a_bad_resource_iri_stops_the_build_and_writes_nothing(
     project: Path, iri: str, shapes: str
 ) -> None:
     """The engine refuses the IRI itself, before any path or link is made from it, naming
@@ -276,7 +276,7 @@ def test_hole_3_a_bad_resource_iri_stops_the_build_and_writes_nothing(
     assert not out.exists()
 
 
-def test_hole_3_the_engine_checks_iris_from_the_ontology_too(project: Path) -> None:
+def test_hole_3_4_the_engine_checks_iris_from_the_ontology_too(project: Path) -> None:
     """IRIs that do not come through the data files' reader (the ontology's own files) meet
     the same check before a page is made for them."""
     vocabularies = project / "ontology/vocabularies.ttl"
@@ -344,3 +344,11 @@ def test_paths_are_made_inside_the_output_folder(tmp_path: Path) -> None:
     for bad in ("../x", "id/../../x", "/etc/passwd", "en/../../x.html"):
         with pytest.raises(InputError, match="leave the output folder"):
             inside(tmp_path, bad)
+
+
+def test_a_query_file_name_must_be_a_slug(project: Path) -> None:
+    (project / "queries/javascript:alert(1).rq").write_text("ASK {}", "utf-8")
+    result = CliRunner().invoke(
+        main, ["--project", str(project), "build", "--out", str(project / "site")]
+    )
+    assert result.exit_code == 2 and "a query's file name must be a slug" in result.output

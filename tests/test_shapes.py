@@ -541,6 +541,15 @@ CASES = [
     ),
     case("XLabel", "Pattern", "<id/labels/x>", insert("<id/labels/x>", "$this a skosxl:Label")),
     case(
+        "ConceptIri",
+        "Pattern",
+        "<https://w3id.org/innoproc/id/approach/javascript:alert(document.domain)//x>",
+        insert(
+            "<https://w3id.org/innoproc/id/approach/javascript:alert(document.domain)//x>",
+            "$this a skos:Concept",
+        ),
+    ),
+    case(
         "xlabel-form",
         "MinCount",
         XLABEL,
@@ -642,6 +651,7 @@ IRI_SHAPES = [
     ("XLabel", "skosxl:Label", "label", "x"),
     ("FundingProgramme", "ip:FundingProgramme", "funding", "x"),
     ("ConceptScheme", "skos:ConceptScheme", "scheme", "x"),
+    ("ConceptIri", "skos:Concept", "approach", "x"),
 ]
 BASE = "https://w3id.org/innoproc/"
 ESCAPES = [
@@ -650,16 +660,18 @@ ESCAPES = [
     for iri in (
         f"<{BASE}id/{kind}/../../../ontology/id/{kind}/{slug}>",
         f"<{BASE}id/{kind}/%2e%2e/%2e%2e/id/{kind}/{slug}>",
+        f"<{BASE}id/{kind}/javascript:alert(document.domain)//x/id/{kind}/{slug}>",
+        f"<javascript:alert(document.domain)//{BASE}id/{kind}/{slug}>",
     )
 ]
 
 
 @pytest.mark.parametrize("broken", ESCAPES, ids=lambda c: f"{c.shape}-{c.focus}")
-def test_regression_hole_3_patterns_are_anchored(
+def test_regression_hole_3_4_patterns_are_anchored(
     broken: Case, config: Config, corpus: Corpus, valid_graph: Graph
 ) -> None:
-    """Every pattern on our IRIs holds for the whole IRI: ``..`` segments and percent-encoded
-    dots before ``/id/{kind}/{slug}`` are reported."""
+    """Every pattern on our IRIs holds for the whole IRI: ``..`` segments, percent-encoded
+    dots and a ``javascript:`` scheme before ``/id/{kind}/{slug}`` are reported."""
     assert_reported(broken, config, corpus, valid_graph)
 
 

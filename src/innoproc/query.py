@@ -25,6 +25,8 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.term import Node
 
+from innoproc.errors import InputError
+from innoproc.iris import MAX_SLUG, SLUG
 from innoproc.load import Corpus, quads
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
@@ -57,8 +59,16 @@ class Query:
 
 
 def load_queries(folder: Path) -> list[Query]:
-    """Every ``*.rq`` file in ``folder``, sorted by name."""
-    return [Query.from_file(p) for p in sorted(folder.glob("*.rq"))]
+    """Every ``*.rq`` file in ``folder``, sorted by name. A file's name becomes the query's
+    page, so it must be a slug (lower-case letters, digits and hyphens)."""
+    found = sorted(folder.glob("*.rq"))
+    for path in found:
+        if not SLUG.fullmatch(path.stem) or len(path.stem) > MAX_SLUG or path.stem == "index":
+            raise InputError(
+                f"{path}: a query's file name must be a slug of lower-case letters, digits "
+                f"and hyphens (at most {MAX_SLUG}), not 'index'"
+            )
+    return [Query.from_file(p) for p in found]
 
 
 @dataclass
