@@ -152,6 +152,9 @@ def test_base_iri_is_configuration(project: Path) -> None:
         "http://example.org/kg/id/initiative/innoprocur",
         "http://example.org/kg/id/initiative/mle-innovation-procurement",
         "http://example.org/kg/id/initiative/partnership-public-procurement",
+        "http://example.org/kg/id/initiative/p2i-network",
+        "http://example.org/kg/id/initiative/pianoo-innovation-procurement-programme",
+        "http://example.org/kg/id/organisation/procurement-of-innovation-platform",
     }
 
 

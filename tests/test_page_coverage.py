@@ -69,12 +69,13 @@ STATEMENTS = {
             {member(INNOPROCUR, "<id/organisation/pianoo>", "partner")} }}""",
     "Mutual Learning Exercise on Innovation Procurement": f"""
         GRAPH {SRC} {{ {MLE} a ip:Initiative ;
-            foaf:name "Mutual Learning Exercise on Innovation Procurement"@en ;
+            skos:prefLabel "Mutual Learning Exercise on Innovation Procurement"@en ;
             dcterms:type <id/initiative-type/mutual-learning-exercise> . }}""",
     "Zestien Europese landen delen in de Mutual Learing Exercise (MLE) on Innovation "
     "Procurement hun kennis over innovatiegericht inkopen.": f"""
         GRAPH {SRC} {{ {MLE} ip:participatingCountryCount 16 ;
-            skos:altLabel "MLE on Innovation Procurement"@en . }}""",
+            foaf:name "Mutual Learing Exercise (MLE) on Innovation Procurement"@en ;
+            skos:altLabel "MLE on Innovation Procurement"@en , "MLE" . }}""",
     "Ze doen dat onder voorzitterschap van prof. Enquist.": f"""
         GRAPH {SRC} {{ {member(MLE, "?chair", "chair")}
             ?chair foaf:familyName "Enquist" ; foaf:title "prof." . }}""",
@@ -108,11 +109,13 @@ STATEMENTS = {
     "ERAC Visiedocument (pdf) op data.consilium.europe.eu": f"""
         GRAPH {SRC} {{ <id/document/pianoo-page> dcterms:references ?opinion .
             ?opinion dcterms:alternative "ERAC Visiedocument"@nl ; dcterms:format filetype:PDF ;
-            skos:note ?note . FILTER CONTAINS(?note, "data.consilium.europe.eu") }}""",
+            dcterms:publisher <id/organisation/council-eu> ; skos:note ?note .
+            FILTER CONTAINS(?note, "data.consilium.europe.eu") }}""",
     # the link goes to the RIO page on the exercise, itself a source of the graph
     "MLE on Innovation Procurement op rio.jrc.ec.europa.eu": f"""
-        GRAPH {SRC} {{ {MLE} skos:altLabel "MLE on Innovation Procurement"@en . }}
-        GRAPH ?rio {{ {MLE} foaf:name "MLE on Innovation Procurement"@en . }}
+        GRAPH {SRC} {{ {MLE} skos:altLabel "MLE on Innovation Procurement"@en ;
+            foaf:page ?address . }}
+        GRAPH ?rio {{ {MLE} foaf:name "MLE on Innovation Procurement"@en ; foaf:page ?address . }}
         ?rio prov:wasDerivedFrom ?address .
         FILTER STRSTARTS(STR(?address), "https://rio.jrc.ec.europa.eu/")""",
     "Onderzoek: Strategisch raamwerk innovatiegericht inkopen (Engels)": f"""

@@ -193,7 +193,8 @@ CASES = [
         "<id/sources/Bad_Name>",
         insert("<id/sources/Bad_Name>", "$this a ip:Source"),
     ),
-    case("source-title", "MinCount", SOURCE, delete(SOURCE, "$this dcterms:title ?t")),
+    case("SourceTitle", "Or", SOURCE, delete(SOURCE, "$this dcterms:title ?t")),
+    case("source-untitled", "Datatype", SOURCE, insert(SOURCE, '$this ip:untitled "yes"')),
     case("source-title", "Datatype", SOURCE, insert(SOURCE, '$this dcterms:title "Untagged"')),
     case("source-address", "MinCount", SOURCE, delete(SOURCE, "$this prov:wasDerivedFrom ?a")),
     case(
