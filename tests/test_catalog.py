@@ -1,6 +1,6 @@
 """The DCAT-AP catalogue and the VoID description: they conform to the official DCAT-AP 3.0.1
-shapes (../shared/reference/dcat-ap, full and codelist profiles), and every figure in them is
-the one the files and the graph give."""
+shapes (full and codelist profiles, a reference kept beside the project: ``conftest.DCAT_AP``),
+and every figure in them is the one the files and the graph give."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import VOID
 
+from conftest import DCAT_AP, reference
 from innoproc.catalog import SPDX, check
 from innoproc.cli import main
 from innoproc.config import Config
@@ -29,9 +30,9 @@ def catalogue(site: Path) -> Graph:
 
 
 def shapes(config: Config) -> Path:
-    path = config.path(config.dcat_ap_shapes)
-    assert (path / "shapes.ttl").is_file(), f"the official DCAT-AP shapes are expected at {path}"
-    return path
+    """The official shapes: the configured folder, else the reference beside the project."""
+    path = config.path(config.dcat_ap_shapes) if config.dcat_ap_shapes else DCAT_AP
+    return reference(path / "shapes.ttl").parent
 
 
 def test_catalogue_conforms_to_dcat_ap(catalogue: Graph, config: Config) -> None:

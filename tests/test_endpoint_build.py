@@ -55,9 +55,8 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
         check=True,
         capture_output=True,
     )
-    shapes = (ROOT / "../shared/reference/dcat-ap").resolve()
     (folder / "pyproject.toml").write_text(
-        f'[tool.innoproc]\nbase_iri = "https://w3id.org/innoproc/"\ndcat_ap_shapes = "{shapes}"\n'
+        '[tool.innoproc]\nbase_iri = "https://w3id.org/innoproc/"\n'
     )
     return folder
 

@@ -1,6 +1,6 @@
 """Every statement of the PIANOo page is in the graph: each sentence of the page maps to an
-ASK query that must hold. The page is read from ../shared/sources/, so a sentence added to it
-without a mapping here fails the suite.
+ASK query that must hold. The page is a reference kept beside the project
+(``conftest.PIANOO_PAGE``), so a sentence added to it without a mapping here fails the suite.
 
 ``SRC`` stands for the page's own graph: what the page states is stated there, with the page as
 its source; a few links point into another source's graph, as noted.
@@ -9,20 +9,13 @@ its source; a few links point into another source's graph, as noted.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
+from conftest import PIANOO_PAGE, reference
 from innoproc.load import Corpus
 from innoproc.query import Query, run
-
-PAGE = (
-    Path(__file__).resolve().parents[2]
-    / "shared"
-    / "sources"
-    / "pianoo-internationale-activiteiten.txt"
-)
 
 PREFIXES = """
 PREFIX ip: <ontology#>
@@ -195,7 +188,7 @@ STATEMENTS = {
 
 def page_sentences() -> list[str]:
     """The page's text, one sentence or heading a line, white space folded."""
-    text = PAGE.read_text("utf-8")
+    text = reference(PIANOO_PAGE).read_text("utf-8")
     out = []
     for line in text.splitlines():
         line = " ".join(line.split())

@@ -64,8 +64,11 @@ class Config:
     build_workers: int = 0
     """Processes that write pages and resource files during a build; 0 means one per core."""
 
-    dcat_ap_shapes: str = "../shared/reference/dcat-ap"
-    """The official DCAT-AP 3 SHACL shapes the catalogue is checked with at build time."""
+    dcat_ap_shapes: str = ""
+    """A folder holding the official DCAT-AP 3 SHACL shapes (``shapes.ttl``, ``range.ttl`` ...);
+    when set, every build checks its catalogue with them and fails on a violation. None by
+    default: the build does not depend on files outside the project, and the tests make that
+    check."""
 
     ontology_dir: str = "ontology"
     data_dir: str = "data"
