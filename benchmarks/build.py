@@ -185,7 +185,7 @@ def make_project(size: int, work: Path) -> Path:
             check=True,
             capture_output=True,
         )
-    for name in ("ontology", "shapes", "queries"):
+    for name in ("ontology", "shapes", "queries", "catalogue"):
         if not (project / name).exists():
             shutil.copytree(ROOT / name, project / name)
     shapes = (ROOT / "../shared/reference/dcat-ap").resolve()

@@ -87,7 +87,7 @@ def store(corpus: Corpus) -> ox.Store:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A copy of the project's content folders and settings, to change and build."""
-    for folder in ("ontology", "data", "shapes", "queries"):
+    for folder in ("ontology", "data", "shapes", "queries", "catalogue"):
         shutil.copytree(ROOT / folder, tmp_path / folder)
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
     return tmp_path

@@ -14,7 +14,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import VOID
 
 from conftest import DCAT_AP, reference
-from innoproc.catalog import SPDX, check
+from innoproc.catalog import SPDX, check, codes
 from innoproc.cli import main
 from innoproc.config import Config
 from innoproc.load import Corpus, quads
@@ -35,8 +35,24 @@ def shapes(config: Config) -> Path:
     return reference(path / "shapes.ttl").parent
 
 
-def test_catalogue_conforms_to_dcat_ap(catalogue: Graph, config: Config) -> None:
-    assert check(catalogue, shapes(config)) == {"full": [], "codelists": []}
+def test_catalogue_conforms_to_dcat_ap(catalogue: Graph, config: Config, corpus: Corpus) -> None:
+    assert check(catalogue, shapes(config), codes(corpus)) == {"full": [], "codelists": []}
+
+
+def test_unknown_authority_code_fails_the_dcat_ap_check(
+    catalogue: Graph, config: Config, corpus: Corpus
+) -> None:
+    """Regression: the offline stand-in for the authority tables accepted any code under
+    their namespace; the codes now come from catalogue/authority-codes.ttl."""
+    broken = Graph()
+    for triple in catalogue:
+        broken.add(triple)
+    distribution = URIRef(BASE + "catalog#dump-ttl")
+    made_up = URIRef("http://publications.europa.eu/resource/authority/file-type/NO_SUCH_TYPE")
+    broken.remove((distribution, DCTERMS["format"], None))
+    broken.add((distribution, DCTERMS["format"], made_up))
+    result = check(broken, shapes(config), codes(corpus))
+    assert any(str(distribution) in m for m in result["full"] + result["codelists"]), result
 
 
 def test_catalogue_in_json_ld_is_the_same(site: Path, catalogue: Graph) -> None:
@@ -65,7 +81,7 @@ def test_sizes_and_checksums_are_the_files(site: Path, catalogue: Graph) -> None
 
 
 def test_broken_catalogue_is_reported_with_the_shape_message(
-    catalogue: Graph, config: Config
+    catalogue: Graph, config: Config, corpus: Corpus
 ) -> None:
     broken = Graph()
     for triple in catalogue:
@@ -74,16 +90,16 @@ def test_broken_catalogue_is_reported_with_the_shape_message(
     broken.remove((dataset, DCTERMS.title, None))
     broken.remove((dataset, DCTERMS.language, None))
     broken.add((dataset, DCTERMS.language, URIRef("http://id.loc.gov/vocabulary/iso639-1/nl")))
-    result = check(broken, shapes(config))
+    result = check(broken, shapes(config), codes(corpus))
     assert any(f"{dataset} {DCTERMS.title}" in m for m in result["full"]), result
     assert any(str(DCTERMS.language) in m for m in result["codelists"]), result
 
 
-def test_missing_shapes_are_named(tmp_path: Path, catalogue: Graph) -> None:
+def test_missing_shapes_are_named(tmp_path: Path, catalogue: Graph, corpus: Corpus) -> None:
     with pytest.raises(FileNotFoundError, match=f"DCAT-AP shapes not found: {tmp_path}"):
-        check(catalogue, tmp_path)
+        check(catalogue, tmp_path, codes(corpus))
     project = tmp_path / "project"
-    for folder in ("ontology", "data", "shapes", "queries"):
+    for folder in ("ontology", "data", "shapes", "queries", "catalogue"):
         shutil.copytree(ROOT / folder, project / folder)
     text = (ROOT / "pyproject.toml").read_text()
     (project / "pyproject.toml").write_text(

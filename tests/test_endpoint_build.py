@@ -39,7 +39,7 @@ def cli(project: Path, *arguments: str) -> None:
 def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A project whose data/ is the 100,000-triple synthetic graph."""
     folder = tmp_path_factory.mktemp("synthetic")
-    for name in ("ontology", "shapes", "queries"):
+    for name in ("ontology", "shapes", "queries", "catalogue"):
         shutil.copytree(ROOT / name, folder / name)
     subprocess.run(
         [

@@ -35,7 +35,7 @@ def synthesize(out: Path, triples: int, seed: int) -> subprocess.CompletedProces
 
 
 def test_synthetic_graph_conforms_and_is_about_the_size_asked(tmp_path: Path) -> None:
-    for folder in ("ontology", "shapes"):
+    for folder in ("ontology", "shapes", "catalogue"):
         shutil.copytree(ROOT / folder, tmp_path / folder)
     (tmp_path / "queries").mkdir()
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from innoproc.catalog import catalog, check, void
+from innoproc.catalog import catalog, check, codes, void
 from innoproc.config import Config
 from innoproc.dump import canonical_json, prefixes, write_description, write_dumps
 from innoproc.errors import InputError
@@ -24,7 +24,7 @@ from innoproc.load import load
 from innoproc.parallel import in_parallel
 from innoproc.query import execute, load_queries, store_of
 from innoproc.remote import read_store
-from innoproc.render import Renderer, interface_strings, write_pages
+from innoproc.render import Renderer, write_pages
 from innoproc.validate import validate, write_report
 
 
@@ -73,7 +73,7 @@ def build(
     store = store_of(corpus.dataset)
     queries = load_queries(config.path(config.queries_dir))
     answers = {q.name: (q, execute(store, q, config.base_iri)) for q in queries}
-    renderer = Renderer(index, corpus.ontology, corpus.shapes, answers)
+    renderer = Renderer(index, corpus.ontology, corpus.shapes, answers, corpus.description)
     done("index")
 
     try:
@@ -98,12 +98,11 @@ def build(
         (fresh / "ontology.ttl").write_text(corpus.ontology.serialize(format="turtle"), "utf-8")
         (fresh / "shapes.ttl").write_text(corpus.shapes.serialize(format="turtle"), "utf-8")
         write_report(report, fresh / "validation-report.ttl")
-        strings = interface_strings()
-        catalogue = catalog(corpus, fresh, strings)
+        catalogue = catalog(corpus, fresh)
         failures: dict[str, list[str]] = {}
         if config.dcat_ap_shapes:
             try:
-                found = check(catalogue, config.path(config.dcat_ap_shapes))
+                found = check(catalogue, config.path(config.dcat_ap_shapes), codes(corpus))
                 failures = {k: v for k, v in found.items() if v}
             except FileNotFoundError as exc:
                 problems.append(f"{exc}; the catalogue was not checked against DCAT-AP")
@@ -118,7 +117,7 @@ def build(
         (fresh / "catalog.jsonld").write_text(
             canonical_json(catalogue.serialize(format="json-ld")), "utf-8"
         )
-        (fresh / "void.ttl").write_text(void(corpus, strings).serialize(format="turtle"), "utf-8")
+        (fresh / "void.ttl").write_text(void(corpus).serialize(format="turtle"), "utf-8")
         _swap(fresh, target)
         done("catalogue")
     except OSError as exc:

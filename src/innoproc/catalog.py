@@ -13,12 +13,12 @@ from collections import Counter
 from importlib.metadata import version
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import VOID
-from rdflib.term import Node
 
-from innoproc.load import Corpus, quads
-from innoproc.vocab import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
+from innoproc.load import Corpus, parse_file, quads
+from innoproc.vocab import DCAT, DCTERMS, FOAF, OWL, RDF, SKOS, XSD
 
 NAL = "http://publications.europa.eu/resource/authority/"
 IANA = "http://www.iana.org/assignments/media-types/"
@@ -35,21 +35,17 @@ DISTRIBUTIONS = [
     ("trig", "TriG", "RDF_TRIG", "application/trig", None),
     ("nq", "N-Quads", "RDF_N_QUADS", "application/n-quads", None),
 ]
-THEMES = ["GOVE", "ECON", "TECH"]
-LINK_TARGETS = {
-    "wikidata": ("Wikidata", "http://www.wikidata.org/entity/"),
-    "eu-authority-tables": ("EU Publications Office authority tables", NAL),
-    "cordis": ("CORDIS", "https://cordis.europa.eu/"),
-}
 
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def catalog(corpus: Corpus, site: Path, ui: dict[str, dict[str, str]]) -> Graph:
+def catalog(corpus: Corpus, site: Path) -> Graph:
     """The DCAT-AP catalogue of the dataset as published in ``site``."""
     config = corpus.config
+    described = corpus.description
+    name = described.name
     base = config.base_iri
     graph = Graph()
     for prefix, namespace in (
@@ -66,7 +62,7 @@ def catalog(corpus: Corpus, site: Path, ui: dict[str, dict[str, str]]) -> Graph:
     catalog_iri = URIRef(base + "catalog")
     dataset = URIRef(base + "catalog#dataset")
     service = URIRef(base + "catalog#sparql")
-    publisher = URIRef(base + "id/agent/innoproc")
+    publisher = URIRef(base + described.agent)
     contact = URIRef(base + "catalog#contact")
     licence = URIRef(config.licence)
     public = URIRef(NAL + "access-right/PUBLIC")
@@ -78,11 +74,11 @@ def catalog(corpus: Corpus, site: Path, ui: dict[str, dict[str, str]]) -> Graph:
 
     def text(subject: URIRef, predicate: URIRef, key: str) -> None:
         for lang in config.languages:
-            graph.add((subject, predicate, Literal(ui[lang][key], lang=lang)))
+            graph.add((subject, predicate, Literal(described.texts[lang][key], lang=lang)))
 
     graph.add((catalog_iri, RDF.type, DCAT.Catalog))
     graph.add((catalog_iri, DCTERMS.title, Literal(config.title, lang="en")))
-    text(catalog_iri, DCTERMS.description, "catalog_description")
+    text(catalog_iri, DCTERMS.description, "catalogue")
     graph.add((catalog_iri, DCTERMS.publisher, publisher))
     graph.add((catalog_iri, FOAF.homepage, URIRef(base)))
     graph.add((catalog_iri, DCTERMS.license, licence))
@@ -104,13 +100,13 @@ def catalog(corpus: Corpus, site: Path, ui: dict[str, dict[str, str]]) -> Graph:
     graph.add((contact, VCARD.hasURL, URIRef(base)))
 
     graph.add((dataset, RDF.type, DCAT.Dataset))
-    text(dataset, DCTERMS.title, "dataset_title")
+    text(dataset, DCTERMS.title, "title")
     text(dataset, DCTERMS.description, "intro")
     for lang in config.languages:
-        for keyword in ui[lang]["keywords"].split(", "):
+        for keyword in described.keywords[lang]:
             graph.add((dataset, DCAT.keyword, Literal(keyword, lang=lang)))
-    for theme in THEMES:
-        graph.add((dataset, DCAT.theme, URIRef(NAL + "data-theme/" + theme)))
+    for theme in described.themes:
+        graph.add((dataset, DCAT.theme, URIRef(theme)))
     graph.add((dataset, DCTERMS.publisher, publisher))
     graph.add((dataset, DCAT.contactPoint, contact))
     graph.add((dataset, DCTERMS.accessRights, public))
@@ -134,12 +130,12 @@ def catalog(corpus: Corpus, site: Path, ui: dict[str, dict[str, str]]) -> Graph:
         graph.add((period, DCAT.endDate, end))
 
     for extension, title, file_type, media, compression in DISTRIBUTIONS:
-        path = site / f"dumps/innoproc.{extension}"
+        path = site / f"{described.dump}.{extension}"
         distribution = URIRef(base + f"catalog#dump-{extension.replace('.', '-')}")
-        url = URIRef(base + f"dumps/innoproc.{extension}")
+        url = URIRef(base + f"{described.dump}.{extension}")
         graph.add((dataset, DCAT.distribution, distribution))
         graph.add((distribution, RDF.type, DCAT.Distribution))
-        graph.add((distribution, DCTERMS.title, Literal(f"innoproc ({title})", lang="en")))
+        graph.add((distribution, DCTERMS.title, Literal(f"{name} ({title})", lang="en")))
         graph.add((distribution, DCAT.accessURL, url))
         graph.add((distribution, DCAT.downloadURL, url))
         graph.add((distribution, DCTERMS.format, URIRef(NAL + "file-type/" + file_type)))
@@ -166,14 +162,14 @@ def catalog(corpus: Corpus, site: Path, ui: dict[str, dict[str, str]]) -> Graph:
     pages = URIRef(base + "catalog#pages")
     graph.add((dataset, DCAT.distribution, pages))
     graph.add((pages, RDF.type, DCAT.Distribution))
-    graph.add((pages, DCTERMS.title, Literal("innoproc (HTML)", lang="en")))
+    graph.add((pages, DCTERMS.title, Literal(f"{name} (HTML)", lang="en")))
     graph.add((pages, DCAT.accessURL, URIRef(base + f"{config.default_language}/index.html")))
     graph.add((pages, DCTERMS.format, URIRef(NAL + "file-type/HTML")))
     graph.add((pages, DCAT.mediaType, URIRef(IANA + "text/html")))
     graph.add((pages, DCTERMS.license, licence))
 
     graph.add((service, RDF.type, DCAT.DataService))
-    graph.add((service, DCTERMS.title, Literal("innoproc SPARQL endpoint", lang="en")))
+    graph.add((service, DCTERMS.title, Literal(f"{name} SPARQL endpoint", lang="en")))
     graph.add((service, DCAT.endpointURL, URIRef(base + "sparql")))
     graph.add((service, DCAT.endpointDescription, URIRef(base + "sparql")))
     graph.add((service, DCAT.servesDataset, dataset))
@@ -209,7 +205,7 @@ def _countries_and_coverage(
     return countries, (Literal(first[:4], datatype=year), Literal(last[:4], datatype=year))
 
 
-def void(corpus: Corpus, ui: dict[str, dict[str, str]]) -> Graph:
+def void(corpus: Corpus) -> Graph:
     """The VoID description: sizes, classes and properties with counts, the named graphs, the
     dump and the endpoint, the vocabularies used, and a linkset per external target."""
     config = corpus.config
@@ -234,7 +230,7 @@ def void(corpus: Corpus, ui: dict[str, dict[str, str]]) -> Graph:
     graph.add((dataset, DCTERMS.license, URIRef(config.licence)))
     graph.add((dataset, VOID.uriSpace, Literal(base + "id/")))
     graph.add((dataset, VOID.sparqlEndpoint, URIRef(base + "sparql")))
-    graph.add((dataset, VOID.dataDump, URIRef(base + "dumps/innoproc.nq")))
+    graph.add((dataset, VOID.dataDump, URIRef(base + corpus.description.dump + ".nq")))
     graph.add((dataset, VOID.triples, Literal(len(statements))))
     graph.add((dataset, VOID.entities, Literal(len(subjects))))
     graph.add((dataset, VOID.distinctSubjects, Literal(len({s for s, _, _ in statements}))))
@@ -261,7 +257,8 @@ def void(corpus: Corpus, ui: dict[str, dict[str, str]]) -> Graph:
         graph.add((subset, RDF.type, VOID.Dataset))
         graph.add((subset, URIRef("http://www.w3.org/ns/sparql-service-description#name"), name))
         graph.add((subset, VOID.triples, Literal(count)))
-    for slug, (title, prefix) in LINK_TARGETS.items():
+    for linkset_of in corpus.description.linksets:
+        slug, title, prefix = linkset_of.slug, linkset_of.title, linkset_of.uri_space
         links = [
             t
             for t in statements
@@ -295,60 +292,38 @@ def _slug(term: object) -> str:
     return "".join(c if c.isalnum() else "-" for c in text.split("//", 1)[-1]).strip("-")
 
 
-RANGES: dict[Node, URIRef] = {
-    DCTERMS.format: DCTERMS.MediaTypeOrExtent,
-    DCAT.mediaType: DCTERMS.MediaType,
-    DCAT.compressFormat: DCTERMS.MediaType,
-    DCTERMS.language: DCTERMS.LinguisticSystem,
-    DCTERMS.license: DCTERMS.LicenseDocument,
-    DCTERMS.accessRights: DCTERMS.RightsStatement,
-    DCTERMS.rights: DCTERMS.RightsStatement,
-    DCAT.theme: SKOS.Concept,
-    DCTERMS.spatial: DCTERMS.Location,
-    DCAT.themeTaxonomy: SKOS.ConceptScheme,
-    DCTERMS.conformsTo: DCTERMS.Standard,
-    FOAF.homepage: FOAF.Document,
-    DCAT.landingPage: FOAF.Document,
-    DCAT.endpointDescription: RDFS.Resource,
-}
 PROFILES = {
     "full": ["shapes.ttl", "range.ttl", "shapes_recommended.ttl", "deprecateduris.ttl"],
     "codelists": ["mdr-vocabularies.shape.ttl"],
 }
 
 
-def background(catalogue: Graph) -> Graph:
-    """What the official shapes expect to know about the authority-table and media-type IRIs
-    the catalogue uses (their class, their table, a label), which the tables themselves would
-    say: the stand-in for the vocabularies that DCAT-AP's imports name, so that validation
-    needs no network."""
-    out = Graph()
-    for _, predicate, value in catalogue:
-        if not isinstance(value, URIRef) or predicate not in RANGES:
-            continue
-        text = str(value)
-        if not text.startswith((NAL, IANA)):
-            continue
-        out.add((value, RDF.type, RANGES[predicate]))
-        out.add((value, RDF.type, SKOS.Concept))
-        code = text.rstrip("/").rsplit("/", 1)[-1]
-        out.add((value, SKOS.prefLabel, Literal(code)))
-        if text.startswith(NAL) and text.count("/") > 5:
-            out.add((value, SKOS.inScheme, URIRef(text.rsplit("/", 1)[0])))
-        if RANGES[predicate] == SKOS.ConceptScheme:
-            out.add((value, DCTERMS.title, Literal(code)))
-    return out
+def codes(corpus: Corpus) -> Graph:
+    """What the authority tables say about the codes the catalogue uses: the project's
+    ``catalogue/authority-codes.ttl`` and, for the countries, what the data states of them.
+    The DCAT-AP check reads the tables' codes from here (it needs no network), so a code that
+    is not here fails it."""
+    config = corpus.config
+    path = config.path(config.catalogue_dir) / "authority-codes.ttl"
+    graph = Graph()
+    for triple in parse_file(config, path, ox.RdfFormat.TURTLE):
+        graph.add(triple)
+    for s, p, o, _ in quads(corpus.dataset):
+        if str(s).startswith(NAL):
+            graph.add((s, p, o))
+    return graph
 
 
-def check(catalogue: Graph, shapes_dir: Path) -> dict[str, list[str]]:
-    """Validate the catalogue with DCAT-AP's official shapes, profile by profile; the messages
-    of every violation, per profile. Raises FileNotFoundError naming what is missing."""
+def check(catalogue: Graph, shapes_dir: Path, known: Graph) -> dict[str, list[str]]:
+    """Validate the catalogue with DCAT-AP's official shapes, profile by profile, knowing what
+    ``known`` (:func:`codes`) says of the codes it uses; the messages of every violation, per
+    profile. Raises FileNotFoundError naming what is missing."""
     from pyshacl import validate as shacl_validate
 
     data = Graph()
     for triple in catalogue:
         data.add(triple)
-    for triple in background(catalogue):
+    for triple in known:
         data.add(triple)
     results: dict[str, list[str]] = {}
     for profile, files in PROFILES.items():

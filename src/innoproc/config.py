@@ -39,6 +39,9 @@ class Config:
     licence: str = "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0"
     """The licence of the published data, an IRI."""
 
+    licence_label: str = ""
+    """How the pages name the licence (default: its IRI)."""
+
     publisher: str = "innoproc"
     """Who publishes the site, as the pages name it."""
 
@@ -74,6 +77,9 @@ class Config:
     data_dir: str = "data"
     shapes_dir: str = "shapes"
     queries_dir: str = "queries"
+    catalogue_dir: str = "catalogue"
+    """What the site and catalogue say about the dataset (``dataset.toml``) and the codes of
+    the EU authority tables that the catalogue uses (``authority-codes.ttl``)."""
     templates_dir: str = ""
     """A folder of templates that replace the built-in ones of the same name (none by default)."""
     report: str = "validation-report.ttl"
@@ -151,3 +157,86 @@ def _find_root(start: Path) -> Path:
         if pyproject.is_file() and "[tool.innoproc]" in pyproject.read_text("utf-8"):
             return folder
     return start
+
+
+@dataclass(frozen=True)
+class Linkset:
+    """An external dataset the graph links to: the statements whose object's IRI starts with
+    ``uri_space`` (and whose subject's does not)."""
+
+    slug: str
+    title: str
+    uri_space: str
+
+
+@dataclass(frozen=True)
+class Description:
+    """What the site and the catalogue say about the dataset, from ``catalogue/dataset.toml``."""
+
+    name: str
+    """The dataset's short name: the dumps are ``dumps/{name}.{extension}``."""
+    agent: str
+    """The publisher's IRI, relative to the base IRI."""
+    themes: tuple[str, ...]
+    """EU data themes, IRIs."""
+    texts: dict[str, dict[str, str]]
+    """By language: ``title``, ``intro`` (the home page's, and the dataset's description) and
+    ``catalogue`` (the catalogue's description)."""
+    keywords: dict[str, tuple[str, ...]]
+    linksets: tuple[Linkset, ...]
+
+    @property
+    def dump(self) -> str:
+        """The dumps' path without extension, relative to the site."""
+        return f"dumps/{self.name}"
+
+    @classmethod
+    def load(cls, config: Config) -> Description:
+        path = config.path(config.catalogue_dir) / "dataset.toml"
+        where = f"{config.catalogue_dir}/dataset.toml"
+        try:
+            table = tomllib.loads(path.read_text("utf-8"))
+        except FileNotFoundError as exc:
+            raise InputError(f"{where}: file not found in {config.root}") from exc
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise InputError(f"{where}: {exc}") from exc
+
+        def text(value: Any, key: str) -> str:
+            if not isinstance(value, str) or not value:
+                raise InputError(f"{where}: {key} must be a non-empty string")
+            return value
+
+        def texts(value: Any, key: str) -> tuple[str, ...]:
+            if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+                raise InputError(f"{where}: {key} must be a list of strings")
+            return tuple(value)
+
+        by_language: dict[str, dict[str, str]] = {}
+        keywords: dict[str, tuple[str, ...]] = {}
+        for lang in config.languages:
+            part = table.get(lang)
+            if not isinstance(part, dict):
+                raise InputError(f"{where}: no [{lang}] table, and {lang} is a configured language")
+            by_language[lang] = {
+                key: text(part.get(key), f"{lang}.{key}") for key in ("title", "intro", "catalogue")
+            }
+            keywords[lang] = texts(part.get("keywords"), f"{lang}.keywords")
+        linksets = []
+        for slug, entry in sorted(dict(table.get("linksets", {})).items()):
+            if not isinstance(entry, dict):
+                raise InputError(f"{where}: [linksets.{slug}] must be a table")
+            linksets.append(
+                Linkset(
+                    slug,
+                    text(entry.get("title"), f"linksets.{slug}.title"),
+                    text(entry.get("uri_space"), f"linksets.{slug}.uri_space"),
+                )
+            )
+        return cls(
+            name=text(table.get("name"), "name"),
+            agent=text(table.get("agent"), "agent"),
+            themes=texts(table.get("themes", []), "themes"),
+            texts=by_language,
+            keywords=keywords,
+            linksets=tuple(linksets),
+        )

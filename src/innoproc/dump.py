@@ -23,7 +23,6 @@ from innoproc.load import Corpus, quads
 from innoproc.query import ox_quad, ox_triple
 from innoproc.vocab import RDFS
 
-DUMP = "dumps/innoproc"
 RDF_FORMATS = {
     "ttl": ox.RdfFormat.TURTLE,
     "jsonld": ox.RdfFormat.JSON_LD,
@@ -41,7 +40,7 @@ MEDIA_TYPES = {
 def write_dumps(corpus: Corpus, out: Path) -> None:
     """The whole dataset: TriG and N-Quads with one named graph per source (and the ontology's);
     Turtle, N-Triples (also gzipped) and JSON-LD of the union."""
-    target = out / DUMP
+    target = out / corpus.description.dump
     target.parent.mkdir(parents=True, exist_ok=True)
     statements = sorted(
         ((s, p, o, g) for s, p, o, g in quads(corpus.dataset) if g is not None), key=_key4

@@ -17,11 +17,11 @@ from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node
 
-from innoproc.config import Config
+from innoproc.config import Config, Description
 from innoproc.errors import InputError
 from innoproc.iris import InvalidIri, resource_path
 from innoproc.vocab import XSD
@@ -34,6 +34,8 @@ class Corpus:
     config: Config
     dataset: Dataset
     shapes: Graph
+    description: Description
+    """What the site and the catalogue say about the dataset."""
     graph_files: dict[URIRef, Path] = field(default_factory=dict)
     """Each named graph and the file it was read from (paths relative to the project)."""
 
@@ -87,7 +89,9 @@ def load(config: Config, sources: Iterable[Source] | None = None) -> Corpus:
     """Read the project into a :class:`Corpus`: the ontology and the shapes from their
     folders, the sources' graphs from ``data/`` or, when given, from ``sources``."""
     dataset = Dataset()
-    corpus = Corpus(config=config, dataset=dataset, shapes=Graph())
+    corpus = Corpus(
+        config=config, dataset=dataset, shapes=Graph(), description=Description.load(config)
+    )
     ontology = dataset.graph(URIRef(config.ontology_iri))
     for path in _files(config, config.ontology_dir, ".ttl"):
         _parse(config, path, "turtle", ontology)
@@ -143,9 +147,20 @@ def _read_source(config: Config, path: Path) -> Source:
             names.add(quad.graph_name.value)
             yield quad.triple
 
-    try:
+    with _reading(rel):
         parsed = ox.parse(path=str(path), format=ox.RdfFormat.TRIG, base_iri=config.base_iri)
         triples = statements(rel, triples_of(parsed), config.base_iri)
+    if names != {expected}:
+        found = ", ".join(sorted(f"<{n}>" for n in names)) or "no graph"
+        raise InputError(f"{rel}: must hold exactly one graph, <{expected}>; found {found}")
+    return URIRef(expected), rel, triples
+
+
+@contextmanager
+def _reading(rel: Path) -> Iterator[None]:
+    """Oxigraph's parse errors as :class:`InputError`, naming ``rel`` (and line and column)."""
+    try:
+        yield
     except SyntaxError as exc:
         why = re.sub(
             r"^Parser error at line \d+ (between columns \d+ and \d+|column \d+): ",
@@ -155,10 +170,21 @@ def _read_source(config: Config, path: Path) -> Source:
         raise InputError(f"{rel}:{exc.lineno}:{exc.offset}: syntax error: {why}") from exc
     except (OSError, ValueError) as exc:
         raise InputError(f"{rel}: {exc}") from exc
-    if names != {expected}:
-        found = ", ".join(sorted(f"<{n}>" for n in names)) or "no graph"
-        raise InputError(f"{rel}: must hold exactly one graph, <{expected}>; found {found}")
-    return URIRef(expected), rel, triples
+
+
+def parse_file(config: Config, path: Path, fmt: ox.RdfFormat) -> list[Triple]:
+    """The statements of an RDF file that is not a source (the ontology, the shapes, the
+    catalogue's codes), read with Oxigraph's parser like the sources; blank nodes allowed."""
+    rel = _rel(config, path)
+    if not path.is_file():
+        raise InputError(f"{rel}: file not found in {config.root}")
+    out: list[Triple] = []
+    with _reading(rel), _quiet_rdflib():
+        for quad in ox.parse(path=str(path), format=fmt, base_iri=config.base_iri):
+            statement = (from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object))
+            _check_literal(rel, *statement)
+            out.append(statement)
+    return out
 
 
 def statements(origin: Path, triples: Iterable[ox.Triple], base_iri: str) -> list[Triple]:
@@ -199,9 +225,11 @@ def _iri(value: str) -> URIRef:
 
 
 def from_ox(term: ox.NamedNode | ox.Literal | ox.BlankNode | ox.Triple) -> Node:
-    """An Oxigraph IRI or literal as rdflib's term (plain strings untyped, as rdflib has them)."""
+    """An Oxigraph term as rdflib's (plain strings untyped, as rdflib has them)."""
     if isinstance(term, ox.NamedNode):
         return _iri(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
     if isinstance(term, ox.Literal):
         if term.language:
             return Literal(term.value, lang=term.language)

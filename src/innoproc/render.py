@@ -21,8 +21,8 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from innoproc.config import Config
-from innoproc.dump import DUMP, MEDIA_TYPES, RDF_FORMATS
+from innoproc.config import Config, Description
+from innoproc.dump import MEDIA_TYPES, RDF_FORMATS
 from innoproc.errors import InputError
 from innoproc.gather import Index, Resource, linkable, term_key
 from innoproc.iris import inside
@@ -146,9 +146,15 @@ def environment(config: Config) -> jinja2.Environment:
 
 class Renderer:
     def __init__(
-        self, index: Index, ontology: Graph, shapes: Graph, answers: dict[str, tuple[Query, Result]]
+        self,
+        index: Index,
+        ontology: Graph,
+        shapes: Graph,
+        answers: dict[str, tuple[Query, Result]],
+        description: Description,
     ) -> None:
         self.index = index
+        self.description = description
         self.config = index.config
         self.ontology_graph = ontology
         self.shapes_graph = shapes
@@ -222,7 +228,8 @@ class Renderer:
             initiatives=sorted(initiatives, key=lambda r: page.label(r.iri)),
             description=lambda r: self._text(r, DCTERMS.description, page.lang),
             counts=counts,
-            dumps=[(f"{DUMP}.{ext}", name) for ext, name in DUMP_FORMATS],
+            dataset=self.description,
+            dumps=[(f"{self.description.dump}.{ext}", name) for ext, name in DUMP_FORMATS],
             queries=self.queries,
         )
 
