@@ -335,6 +335,49 @@ def test_template_error_keeps_the_previous_site(built_project: tuple[Path, dict[
     assert [p.name for p in project.iterdir() if p.name.startswith(".site")] == []
 
 
+REPORT_SHAPE = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix : <urn:x-report-shape:> .
+# SHACL 1.0, section 3.6: the properties of a validation report and of its results.
+:Report a sh:NodeShape ; sh:targetClass sh:ValidationReport ;
+    sh:property [ sh:path sh:conforms ; sh:minCount 1 ; sh:maxCount 1 ] ,
+        [ sh:path sh:result ; sh:class sh:ValidationResult ] .
+:Result a sh:NodeShape ; sh:targetClass sh:ValidationResult ;
+    sh:property [ sh:path sh:focusNode ; sh:minCount 1 ; sh:maxCount 1 ] ,
+        [ sh:path sh:resultSeverity ; sh:minCount 1 ; sh:maxCount 1 ; sh:nodeKind sh:IRI ] ,
+        [ sh:path sh:sourceConstraintComponent ; sh:minCount 1 ; sh:maxCount 1 ;
+          sh:nodeKind sh:IRI ] ,
+        [ sh:path sh:sourceShape ; sh:minCount 1 ; sh:maxCount 1 ] ,
+        [ sh:path sh:resultPath ; sh:maxCount 1 ] ,
+        [ sh:path sh:value ; sh:maxCount 1 ] .
+"""
+
+
+def test_validation_report_with_a_probable_duplicate_conforms_to_shacl(project: Path) -> None:
+    """Regression: the duplicate-label check wrote results without sh:sourceShape and
+    sh:sourceConstraintComponent; it is a SHACL-SPARQL constraint in shapes/ now."""
+    from pyshacl import validate
+
+    add_to_page_graph(
+        project,
+        """
+  <id/organisation/pianoo-nl> a org:Organization ;
+    skos:prefLabel "PIANOo"@nl , "PIANOo (NL)"@en .""",
+    )
+    assert invoke(project, "build").exit_code == 0
+    report = Graph().parse(project / "site/validation-report.ttl", format="turtle")
+    sh = "http://www.w3.org/ns/shacl#"
+    duplicates = [
+        r
+        for r in report.subjects(URIRef(sh + "sourceConstraintComponent"), None)
+        if "Probable duplicate" in str(report.value(r, URIRef(sh + "resultMessage")))
+    ]
+    assert len(duplicates) == 2
+    shape = Graph().parse(data=REPORT_SHAPE, format="turtle")
+    conforms, _, text = validate(report, shacl_graph=shape, inference="none")
+    assert conforms, text
+
+
 def test_a_rebuild_replaces_the_site_and_the_old_one_goes(
     built_project: tuple[Path, dict[str, str]],
 ) -> None:

@@ -571,6 +571,15 @@ CASES = [
         + f' ; INSERT {{ {XLABEL} skosxl:literalForm "untagged" }}'
         f" WHERE {{ {XLABEL} a skosxl:Label }}",
     ),
+    # probable duplicates
+    case(
+        "Labelled",
+        "SPARQL",
+        PIANOO,
+        insert(
+            "<id/organisation/pianoo-nl>", '$this a org:Organization ; skos:prefLabel "PIANOo"@nl'
+        ),
+    ),
     # concepts
     case("Concept", "Or", CONCEPT, delete(CONCEPT, "$this ip:statedIn ?s")),
     case("concept-scheme", "MinCount", CONCEPT, delete(CONCEPT, "$this skos:inScheme ?s")),
@@ -729,6 +738,7 @@ def test_every_constraint_has_a_case(corpus: Corpus, config: Config) -> None:
         SH["or"]: "Or",
         SH.hasValue: "HasValue",
         SH.minInclusive: "MinInclusive",
+        SH.sparql: "SPARQL",
     }
     declared = set()
     for shape in set(shapes.subjects(RDF.type, SH.NodeShape)) | set(

@@ -98,7 +98,7 @@ def validate(corpus: Corpus, graph: Graph | None = None, workers: int = 1) -> Re
             return verdict, found.serialize(format="nt")  # text crosses processes
 
         conforms, results = _merge(in_parallel(check_share, workers), (data, corpus.shapes))
-    findings = _findings(corpus, data, results) + _duplicates(corpus, data, results)
+    findings = _findings(corpus, data, results)
     return Report(conforms=conforms, findings=sorted(findings), graph=results)
 
 
@@ -176,47 +176,6 @@ def _merge(shares: list[tuple[bool, str]], prefixed: tuple[Graph, ...]) -> tuple
     for result in sorted(results.subjects(RDF.type, SH.ValidationResult), key=str):
         results.add((report, SH.result, result))
     return conforms, results
-
-
-def _duplicates(corpus: Corpus, data: Graph, results: Graph) -> list[Finding]:
-    """Resources that share a type and a prefLabel: probably one resource twice. Each is
-    reported as a warning, in the findings and in the report graph."""
-    groups: dict[tuple[Node, Node], set[Node]] = {}
-    for resource in set(data.subjects(SKOS.prefLabel, None)):
-        for kind in data.objects(resource, RDF.type):
-            for value in data.objects(resource, SKOS.prefLabel):
-                groups.setdefault((kind, value), set()).add(resource)
-    out = []
-    report = next(iter(results.subjects(RDF.type, SH.ValidationReport)), None)
-    for (_, value), members in sorted(groups.items(), key=str):
-        for resource in sorted(members, key=str):
-            others = ", ".join(str(m) for m in sorted(members - {resource}, key=str))
-            if not others:
-                continue
-            message = f'Probable duplicate of {others}: same type and label "{value}".'
-            out.append(
-                Finding(
-                    severity="Warning",
-                    files=tuple(str(p) for p in corpus.files_of(resource)),
-                    focus=str(resource),
-                    label=label(data, resource),
-                    path="skos:prefLabel",
-                    message=message,
-                    value=_value_text(value),
-                    shape="",
-                    component="DuplicateLabel",
-                )
-            )
-            if report is not None:
-                result = BNode()
-                results.add((report, SH.result, result))
-                results.add((result, RDF.type, SH.ValidationResult))
-                results.add((result, SH.focusNode, resource))
-                results.add((result, SH.resultPath, SKOS.prefLabel))
-                results.add((result, SH.value, value))
-                results.add((result, SH.resultSeverity, SH.Warning))
-                results.add((result, SH.resultMessage, Literal(message)))
-    return out
 
 
 def _findings(corpus: Corpus, data: Graph, results: Graph) -> list[Finding]:
