@@ -199,3 +199,32 @@ def test_malformed_query_is_an_error_with_the_parser_message(project: Path) -> N
     result = invoke(project, "query", "--query", "SELECT ?x WHERE { ?x ?y }")
     assert result.exit_code == 2
     assert result.output.startswith("error: ")
+
+
+def test_query_json_or_csv_on_a_construct_is_an_error(project: Path) -> None:
+    """Regression: ``query --format json`` (or csv, tsv) on a CONSTRUCT printed nothing and
+    exited 0."""
+    construct = "CONSTRUCT { ?s a ?o } WHERE { ?s a ?o } LIMIT 2"
+    for fmt in ("json", "csv", "tsv"):
+        result = invoke(project, "query", "--format", fmt, "--query", construct)
+        assert result.exit_code == 2, result.output
+        assert f"--format {fmt} is for SELECT and ASK answers" in result.output
+    table = invoke(project, "query", "--query", construct)
+    assert table.exit_code == 0 and table.output.count(" .\n") == 2
+
+
+def test_a_language_without_interface_strings_is_an_error(project: Path) -> None:
+    """Regression: ``languages = [..., "de"]`` crashed the build with a KeyError."""
+    edit(project, "pyproject.toml", 'languages = ["nl", "en"]', 'languages = ["nl", "en", "de"]')
+    result = invoke(project, "build")
+    assert result.exit_code == 2
+    assert "languages: no interface strings for de" in result.output
+
+
+def test_a_malformed_query_in_queries_fails_the_build_with_exit_2(project: Path) -> None:
+    """Regression: a malformed ``.rq`` in queries/ crashed ``build`` with a traceback, exit 1."""
+    (project / "queries/broken.rq").write_text("# Question: Broken?\nSELECT ?x WHERE { ?x\n")
+    result = invoke(project, "build")
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("error: ") and "broken.rq" in result.output
+    assert not (project / "site").exists()

@@ -159,3 +159,32 @@ def test_an_endpoint_that_is_down_or_answers_garbage_keeps_the_cache(project: Pa
         server.shutdown()
         server.server_close()
     assert (project / "links/cache.json").read_text() == "{}"
+
+
+def test_a_second_apply_keeps_the_links_accepted_the_first_time(
+    project: Path, wikidata: str
+) -> None:
+    """Regression: a second ``link --apply`` rewrote the source with only the rows of the new
+    review file, which no longer lists the resources linked the first time."""
+
+    def accept(candidate: str) -> None:
+        path = project / "links/review.tsv"
+        lines = path.read_text().splitlines()
+        path.write_text(
+            "\n".join(line + "yes" if f"\t{candidate}\t" in line else line for line in lines)
+            + "\n"
+        )
+
+    assert invoke(project, "link", "--endpoint", wikidata).exit_code == 0
+    accept("http://www.wikidata.org/entity/Q90001")
+    assert invoke(project, "link", "--apply", "--endpoint", wikidata).exit_code == 0
+    assert invoke(project, "link", "--endpoint", wikidata).exit_code == 0
+    assert not [r for r in review(project) if r["resource"].endswith("/organisation/pianoo")]
+    accept("http://www.wikidata.org/entity/Q90003")
+    assert invoke(project, "link", "--apply", "--endpoint", wikidata).exit_code == 0
+    source = (project / "data/sources/reconciliation-wikidata.trig").read_text()
+    assert "<id/organisation/pianoo> owl:sameAs <http://www.wikidata.org/entity/Q90001> ." in source
+    assert (
+        "<id/person/tommaso-bernardini> owl:sameAs <http://www.wikidata.org/entity/Q90003> ."
+        in source
+    )

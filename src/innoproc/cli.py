@@ -91,7 +91,7 @@ def query(
     """Run a SPARQL query (FILE.rq or --query TEXT) on the graph, or on any SPARQL endpoint
     with --endpoint, and print its results."""
     from innoproc.load import load
-    from innoproc.query import Query, QueryError, run
+    from innoproc.query import Query, run
     from innoproc.remote import run_remote
 
     if (file is None) == (text is None):
@@ -100,10 +100,11 @@ def query(
         config = _config(ctx)
         q = Query.from_file(file) if file is not None else Query.from_text(text or "")
         result = run_remote(endpoint, q, config.base_iri) if endpoint else run(load(config), q)
-    except (InputError, QueryError) as exc:
-        _fail(InputError(str(exc)))
+        text = result.render(fmt)
+    except InputError as exc:
+        _fail(exc)
         return
-    click.echo(result.render(fmt), nl=False)
+    click.echo(text, nl=False)
 
 
 @main.command(name="load")

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
 from dataclasses import dataclass
+from datetime import date
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -144,11 +147,50 @@ class Config:
                 )
             values[key] = value
         config = cls(root=root, **values)
-        if not config.base_iri.endswith("/"):
-            raise InputError(f"{source}: [tool.innoproc] base_iri must end with '/'")
-        if config.default_language not in config.languages:
-            raise InputError(f"{source}: [tool.innoproc] default_language must be in languages")
+        for problem in config.problems():
+            raise InputError(f"{source}: [tool.innoproc] {problem}")
         return config
+
+    def problems(self) -> list[str]:
+        """What is wrong with the values (each a range, a form or a language without
+        interface strings), in the words of the setting."""
+        out = []
+        if not re.fullmatch(r"https?://[^\s<>\"{}|\\^`#?]+/", self.base_iri):
+            out.append("base_iri must be an http(s) IRI that ends with '/'")
+        strings = interface_languages()
+        if not self.languages:
+            out.append("languages must name at least one language")
+        if len(set(self.languages)) != len(self.languages):
+            out.append("languages must not repeat a language")
+        missing = [lang for lang in self.languages if lang not in strings]
+        if missing:
+            out.append(
+                f"languages: no interface strings for {', '.join(missing)} "
+                f"(there are for {', '.join(sorted(strings))})"
+            )
+        if self.default_language not in self.languages:
+            out.append("default_language must be in languages")
+        if self.release_date:
+            try:
+                valid = date.fromisoformat(self.release_date).isoformat() == self.release_date
+            except ValueError:
+                valid = False
+            if not valid:
+                out.append(f"release_date must be a date as YYYY-MM-DD, not {self.release_date!r}")
+        if self.query_timeout <= 0:
+            out.append("query_timeout must be above 0 seconds")
+        for key in ("row_limit", "max_body", "workers"):
+            if getattr(self, key) < 1:
+                out.append(f"{key} must be at least 1")
+        if self.build_workers < 0:
+            out.append("build_workers must be 0 (one per core) or more")
+        return out
+
+
+def interface_languages() -> set[str]:
+    """The languages that ``templates/ui.toml`` has interface strings for."""
+    text = resources.files("innoproc").joinpath("templates/ui.toml").read_text("utf-8")
+    return {key for key in tomllib.loads(text) if key != "kinds"}
 
 
 def _find_root(start: Path) -> Path:

@@ -189,6 +189,11 @@ def apply(corpus: Corpus, folder: Path, endpoint: str) -> Path:
             raise InputError(f"{review}: {candidate} is not a Wikidata entity")
     base = corpus.config.base_iri
     slug = "reconciliation-wikidata"
+    source = URIRef(f"{base}id/source/{slug}")
+    before = {  # the links accepted by an earlier --apply stay
+        (str(s), str(o)) for s, p, o, g in quads(corpus.dataset) if g == source and p == OWL.sameAs
+    }
+    accepted = sorted(set(accepted) | before)
     lines = [
         "# Links to Wikidata accepted by a reviewer from innoproc link's candidates.",
         "@prefix ip: <ontology#> .",

@@ -32,8 +32,9 @@ from innoproc.load import Corpus, quads
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 
-class QueryError(Exception):
-    """A query that cannot be parsed or run; the message is the engine's."""
+class QueryError(InputError):
+    """A query that cannot be parsed or run; the message is the engine's (and names the
+    query's file, when it has one)."""
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,11 @@ class Query:
 
     @classmethod
     def from_file(cls, path: Path) -> Query:
-        return cls.from_text(path.read_text("utf-8"), name=path.stem, path=path)
+        try:
+            text = path.read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"{path}: {exc}") from exc
+        return cls.from_text(text, name=path.stem, path=path)
 
 
 def load_queries(folder: Path) -> list[Query]:
@@ -79,6 +84,8 @@ class Result:
     rows: list[tuple[Term | None, ...]]
     boolean: bool | None = None
     triples: list[ox.Triple] = field(default_factory=list)
+    graph: bool = False
+    """True for the answer to CONSTRUCT or DESCRIBE: ``triples`` is the answer."""
 
     def values(self) -> list[dict[str, str]]:
         """Each row as plain strings: an IRI's text, a literal's lexical form."""
@@ -88,6 +95,13 @@ class Result:
         ]
 
     def render(self, fmt: str = "table") -> str:
+        """The answer as ``table``, ``csv``, ``tsv``, ``json`` or ``xml``; a graph (the
+        answer to CONSTRUCT or DESCRIBE) as N-Triples lines in a table, and as nothing else."""
+        if self.graph and fmt != "table":
+            raise QueryError(
+                f"a CONSTRUCT or DESCRIBE answer is a graph: --format {fmt} is for SELECT and "
+                "ASK answers; use --format table (N-Triples)"
+            )
         if fmt == "xml":
             return render_xml(self)
         if self.boolean is not None:
@@ -132,7 +146,7 @@ def execute(store: ox.Store, query: Query, base_iri: str) -> Result:
         rows = [tuple(solution[v] for v in variables) for solution in answer]
         return Result(variables=variables, rows=rows)
     triples = sorted(answer, key=str)
-    return Result(variables=[], rows=[], triples=triples)
+    return Result(variables=[], rows=[], triples=triples, graph=True)
 
 
 def ox_triple(s: Node, p: Node, o: Node) -> ox.Triple:
