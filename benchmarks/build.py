@@ -87,7 +87,7 @@ class Meter:
 
 
 def child_ours(project: str, out: str, endpoint: str = "") -> dict[str, Any]:
-    from innoproc.build import build
+    from innoproc.build.pipeline import build
     from innoproc.config import Config
 
     meter = Meter()
@@ -217,7 +217,7 @@ def triples_in(project: Path) -> int:
 
 
 def median(runs: list[dict[str, Any]], stage: str, key: str) -> float:
-    return statistics.median(run[stage][key] for run in runs if stage in run)
+    return float(statistics.median(run[stage][key] for run in runs if stage in run))
 
 
 def free_port() -> int:

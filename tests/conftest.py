@@ -24,11 +24,11 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
-from innoproc.build import build
+from innoproc.build.load import Corpus, load_project
+from innoproc.build.pipeline import build
+from innoproc.build.validate import data_graph
 from innoproc.config import Config
-from innoproc.load import Corpus, load
-from innoproc.query import store_of
-from innoproc.validate import data_graph
+from innoproc.rdf import union_store
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -63,7 +63,7 @@ def config() -> Config:
 
 @pytest.fixture(scope="session")
 def corpus(config: Config) -> Corpus:
-    return load(config)
+    return load_project(config)
 
 
 @pytest.fixture(scope="session")
@@ -81,7 +81,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, config: Config) -> Path:
 
 @pytest.fixture(scope="session")
 def store(corpus: Corpus) -> ox.Store:
-    return store_of(corpus.dataset)
+    return union_store(corpus.dataset)
 
 
 @pytest.fixture

@@ -21,10 +21,11 @@ import pytest
 from click.testing import CliRunner, Result
 from rdflib import Dataset, Graph, Literal, URIRef
 
+from innoproc.build.gather import Index
+from innoproc.build.load import Corpus
 from innoproc.cli import main
 from innoproc.config import Config
-from innoproc.gather import Index
-from innoproc.load import Corpus, quads
+from innoproc.rdf import quads
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "data/sources/pianoo-page.trig"

@@ -14,11 +14,11 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import VOID
 
 from conftest import DCAT_AP, reference
-from innoproc.catalog import SPDX, check, codes
+from innoproc.build.catalogue import codes, dcat_ap_violations
+from innoproc.build.load import Corpus
 from innoproc.cli import main
 from innoproc.config import Config
-from innoproc.load import Corpus, quads
-from innoproc.vocab import DCAT, DCTERMS, RDF
+from innoproc.rdf import DCAT, DCTERMS, RDF, SPDX, quads
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "https://w3id.org/innoproc/"
@@ -36,7 +36,10 @@ def shapes(config: Config) -> Path:
 
 
 def test_catalogue_conforms_to_dcat_ap(catalogue: Graph, config: Config, corpus: Corpus) -> None:
-    assert check(catalogue, shapes(config), codes(corpus)) == {"full": [], "codelists": []}
+    assert dcat_ap_violations(catalogue, shapes(config), codes(corpus)) == {
+        "full": [],
+        "codelists": [],
+    }
 
 
 def test_unknown_authority_code_fails_the_dcat_ap_check(
@@ -51,7 +54,7 @@ def test_unknown_authority_code_fails_the_dcat_ap_check(
     made_up = URIRef("http://publications.europa.eu/resource/authority/file-type/NO_SUCH_TYPE")
     broken.remove((distribution, DCTERMS["format"], None))
     broken.add((distribution, DCTERMS["format"], made_up))
-    result = check(broken, shapes(config), codes(corpus))
+    result = dcat_ap_violations(broken, shapes(config), codes(corpus))
     assert any(str(distribution) in m for m in result["full"] + result["codelists"]), result
 
 
@@ -90,14 +93,14 @@ def test_broken_catalogue_is_reported_with_the_shape_message(
     broken.remove((dataset, DCTERMS.title, None))
     broken.remove((dataset, DCTERMS.language, None))
     broken.add((dataset, DCTERMS.language, URIRef("http://id.loc.gov/vocabulary/iso639-1/nl")))
-    result = check(broken, shapes(config), codes(corpus))
+    result = dcat_ap_violations(broken, shapes(config), codes(corpus))
     assert any(f"{dataset} {DCTERMS.title}" in m for m in result["full"]), result
     assert any(str(DCTERMS.language) in m for m in result["codelists"]), result
 
 
 def test_missing_shapes_are_named(tmp_path: Path, catalogue: Graph, corpus: Corpus) -> None:
     with pytest.raises(FileNotFoundError, match=f"DCAT-AP shapes not found: {tmp_path}"):
-        check(catalogue, tmp_path, codes(corpus))
+        dcat_ap_violations(catalogue, tmp_path, codes(corpus))
     project = tmp_path / "project"
     for folder in ("ontology", "data", "shapes", "queries", "catalogue"):
         shutil.copytree(ROOT / folder, project / folder)

@@ -11,7 +11,7 @@ from click.testing import CliRunner, Result
 from rdflib import Graph
 
 from innoproc.cli import main
-from innoproc.vocab import SH
+from innoproc.rdf import SH
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "data/sources/pianoo-page.trig"

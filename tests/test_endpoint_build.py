@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import ROOT, free_port, start_oxigraph
-from innoproc.build import build
+from innoproc.build.pipeline import build
 from innoproc.cli import main
 from innoproc.config import Config
 from innoproc.errors import InputError

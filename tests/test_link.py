@@ -171,8 +171,7 @@ def test_a_second_apply_keeps_the_links_accepted_the_first_time(
         path = project / "links/review.tsv"
         lines = path.read_text().splitlines()
         path.write_text(
-            "\n".join(line + "yes" if f"\t{candidate}\t" in line else line for line in lines)
-            + "\n"
+            "\n".join(line + "yes" if f"\t{candidate}\t" in line else line for line in lines) + "\n"
         )
 
     assert invoke(project, "link", "--endpoint", wikidata).exit_code == 0

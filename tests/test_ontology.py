@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from rdflib import Literal, URIRef
 
+from innoproc.build.load import Corpus
 from innoproc.config import Config
-from innoproc.load import Corpus, quads
-from innoproc.vocab import DCTERMS, OWL, RDF, RDFS, SKOS
+from innoproc.rdf import DCTERMS, OWL, RDF, RDFS, SKOS, quads
 
 STANDARD = (
     "http://www.w3.org/ns/org#",

@@ -14,8 +14,8 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import PIANOO_PAGE, reference
-from innoproc.load import Corpus
-from innoproc.query import Query, run
+from innoproc.build.load import Corpus
+from innoproc.query import Query, execute
 
 PREFIXES = """
 PREFIX ip: <ontology#>
@@ -203,5 +203,7 @@ def test_every_sentence_of_the_page_is_mapped() -> None:
 
 @pytest.mark.parametrize("sentence", list(STATEMENTS), ids=lambda s: s[:50])
 def test_page_statement_is_in_the_graph(sentence: str, corpus: Corpus, store: ox.Store) -> None:
-    result = run(corpus, Query(PREFIXES + f"ASK {{ {STATEMENTS[sentence]} }}"), store)
+    result = execute(
+        store, Query(PREFIXES + f"ASK {{ {STATEMENTS[sentence]} }}"), corpus.config.base_iri
+    )
     assert result.boolean is True, sentence

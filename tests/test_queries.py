@@ -15,9 +15,10 @@ import pytest
 from rdflib import Dataset, Literal
 from rdflib.term import Node
 
+from innoproc.build.load import Corpus
 from innoproc.config import Config
-from innoproc.load import Corpus, quads
-from innoproc.query import Query, load_queries, run
+from innoproc.query import Query, execute, load_queries
+from innoproc.rdf import Term, plain, quads
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = load_queries(ROOT / "queries")
@@ -32,9 +33,9 @@ def test_there_are_at_least_fifteen_questions_in_two_languages() -> None:
 
 @pytest.mark.parametrize("query", [q for q in QUERIES if q.name in ANSWERS], ids=lambda q: q.name)
 def test_query_answer(query: Query, corpus: Corpus, config: Config, store: ox.Store) -> None:
-    result = run(corpus, query, store)
+    result = execute(store, query, corpus.config.base_iri)
     rows = [
-        [t.value.replace(config.base_iri, "") if t is not None else None for t in row]
+        [plain(t).replace(config.base_iri, "") if t is not None else None for t in row]
         for row in result.rows
     ]
     assert rows == ANSWERS[query.name]
@@ -48,7 +49,7 @@ def test_sources_query_lists_every_source_file(
     corpus: Corpus, config: Config, store: ox.Store
 ) -> None:
     query = next(q for q in QUERIES if q.name == "sources")
-    result = run(corpus, query, store).values()
+    result = execute(store, query, corpus.config.base_iri).values()
     files = sorted(p.stem for p in (ROOT / "data").rglob("*.trig"))
     assert [r["source"].removeprefix(config.base_iri + "id/source/") for r in result] == files
     assert all(r["address"].startswith(("http://", "https://")) for r in result)
@@ -56,7 +57,7 @@ def test_sources_query_lists_every_source_file(
     assert sum(int(r["statements"]) for r in result) == statements
 
 
-def _canonical(term: Node | ox.NamedNode | ox.Literal | ox.BlankNode | None) -> str:
+def _canonical(term: Node | Term | None) -> str:
     """One spelling for both engines' terms; the parts of a concatenation are sorted, since
     GROUP_CONCAT leaves their order to the engine."""
     if term is None:
@@ -71,7 +72,7 @@ def _canonical(term: Node | ox.NamedNode | ox.Literal | ox.BlankNode | None) -> 
 def test_embedded_engine_agrees_with_rdflib(
     query: Query, corpus: Corpus, config: Config, store: ox.Store
 ) -> None:
-    ours = run(corpus, query, store)
+    ours = execute(store, query, corpus.config.base_iri)
     union = Dataset(store=corpus.dataset.store, default_union=True)
     theirs = union.query(query.text, base=config.base_iri)
     assert [str(v) for v in theirs.vars or []] == ours.variables

@@ -19,9 +19,10 @@ from SPARQLWrapper import CSV, JSON, TURTLE, SPARQLWrapper
 
 from conftest import free_port, serving, start_oxigraph
 from innoproc.cli import main
+from innoproc.clients.store import query_endpoint as run_remote
+from innoproc.clients.store import with_base as absolute
 from innoproc.config import Config
 from innoproc.query import Query, load_queries
-from innoproc.remote import absolute, run_remote
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = load_queries(ROOT / "queries")

@@ -16,10 +16,10 @@ import pytest
 from rdflib import BNode, Graph, URIRef
 from rdflib.collection import Collection
 
+from innoproc.build.load import Corpus
+from innoproc.build.validate import validate
 from innoproc.config import Config
-from innoproc.load import Corpus, quads
-from innoproc.validate import validate
-from innoproc.vocab import RDF, RDFS, SH
+from innoproc.rdf import RDF, RDFS, SH, quads
 
 PREFIXES = """
 PREFIX ip: <ontology#>

@@ -8,9 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from innoproc.build.load import load_project
+from innoproc.build.validate import validate
 from innoproc.config import Config
-from innoproc.load import load, quads
-from innoproc.validate import validate
+from innoproc.rdf import quads
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts/synthesize.py"
@@ -40,7 +41,7 @@ def test_synthetic_graph_conforms_and_is_about_the_size_asked(tmp_path: Path) ->
     (tmp_path / "queries").mkdir()
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
     assert synthesize(tmp_path / "data", 10_000, 7).returncode == 0
-    corpus = load(Config.load(tmp_path))
+    corpus = load_project(Config.load(tmp_path))
     statements = sum(1 for _, _, _, g in quads(corpus.dataset) if g in corpus.source_graphs)
     assert 9_000 <= statements <= 11_000
     report = validate(corpus)

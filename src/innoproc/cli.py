@@ -12,14 +12,17 @@ from pathlib import Path
 
 import click
 
+from innoproc import formats
 from innoproc.errors import InputError
+
+FOLDER = click.Path(file_okay=False, path_type=Path)
+FILE = click.Path(dir_okay=False, path_type=Path)
 
 
 @click.group()
 @click.option(
     "--project",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
+    type=FOLDER,
     help="The project folder (default: the nearest one with [tool.innoproc] in pyproject.toml).",
 )
 @click.version_option(package_name="innoproc")
@@ -42,10 +45,7 @@ def _fail(exc: InputError) -> None:
 
 @main.command()
 @click.option(
-    "--report",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Where to write the report as Turtle (default: from configuration).",
+    "--report", type=FILE, help="Where to write the report as Turtle (default: from configuration)."
 )
 @click.pass_context
 def validate(ctx: click.Context, report: Path | None) -> None:
@@ -54,14 +54,14 @@ def validate(ctx: click.Context, report: Path | None) -> None:
     Prints one line per finding (file, resource, property, message); writes the report as
     Turtle when the data conforms. Exits 0 when it conforms, 1 on violations, 2 on an error.
     """
-    from innoproc.load import load
-    from innoproc.validate import validate as run
-    from innoproc.validate import write_report
+    from innoproc.build.load import load_project
+    from innoproc.build.validate import validate as validate_corpus
+    from innoproc.build.validate import write_report
 
     try:
         config = _config(ctx)
-        corpus = load(config)
-        result = run(corpus, workers=config.processes)
+        corpus = load_project(config)
+        result = validate_corpus(corpus, workers=config.processes)
     except InputError as exc:
         _fail(exc)
         return
@@ -79,7 +79,7 @@ def validate(ctx: click.Context, report: Path | None) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "csv", "tsv", "json"]),
+    type=click.Choice(["table", *(f.name for f in formats.holding("results"))]),
     default="table",
     show_default=True,
 )
@@ -90,16 +90,21 @@ def query(
 ) -> None:
     """Run a SPARQL query (FILE.rq or --query TEXT) on the graph, or on any SPARQL endpoint
     with --endpoint, and print its results."""
-    from innoproc.load import load
-    from innoproc.query import Query, run
-    from innoproc.remote import run_remote
+    from innoproc.build.load import load_project
+    from innoproc.clients.store import query_endpoint
+    from innoproc.query import Query, execute
+    from innoproc.rdf import union_store
 
     if (file is None) == (text is None):
         raise click.UsageError("give either FILE or --query")
     try:
         config = _config(ctx)
         q = Query.from_file(file) if file is not None else Query.from_text(text or "")
-        result = run_remote(endpoint, q, config.base_iri) if endpoint else run(load(config), q)
+        if endpoint:
+            result = query_endpoint(endpoint, q, config.base_iri)
+        else:
+            store = union_store(load_project(config).dataset)
+            result = execute(store, q, config.base_iri)
         text = result.render(fmt)
     except InputError as exc:
         _fail(exc)
@@ -114,11 +119,11 @@ def query(
 def load_command(ctx: click.Context, endpoint: str, store: str | None) -> None:
     """Put the dataset into a SPARQL store, one named graph per source, replacing those graphs,
     and check the store's statement counts afterwards."""
-    from innoproc.load import load
-    from innoproc.remote import load_remote
+    from innoproc.build.load import load_project
+    from innoproc.clients.store import put_dataset
 
     try:
-        sent = load_remote(load(_config(ctx)), endpoint, store)
+        sent = put_dataset(load_project(_config(ctx)), endpoint, store)
     except InputError as exc:
         _fail(exc)
         return
@@ -133,13 +138,13 @@ def load_command(ctx: click.Context, endpoint: str, store: str | None) -> None:
 def link(ctx: click.Context, endpoint: str | None, accept: bool, timeout: float) -> None:
     """Find Wikidata candidates for unlinked organisations, people and initiatives and write
     links/review.tsv; with --apply, put the accepted ones into data/ as a source."""
-    from innoproc.link import WIKIDATA, apply, reconcile
-    from innoproc.load import load
+    from innoproc.build.load import load_project
+    from innoproc.clients.reconcile import WIKIDATA, apply, reconcile
 
     endpoint = endpoint or WIKIDATA
     try:
         config = _config(ctx)
-        corpus = load(config)
+        corpus = load_project(config)
         folder = config.path("links")
         if accept:
             target = apply(corpus, folder, endpoint)
@@ -157,10 +162,7 @@ def link(ctx: click.Context, endpoint: str | None, accept: bool, timeout: float)
 
 @main.command()
 @click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Where to write the site (default: from configuration, site/).",
+    "--out", type=FOLDER, help="Where to write the site (default: from configuration, site/)."
 )
 @click.option("--strict", is_flag=True, help="Fail on missing labels, dangling links, warnings.")
 @click.option("--timings", is_flag=True, help="Print the wall time of each stage on stderr.")
@@ -183,8 +185,8 @@ def build(
     Exits 0 when built, 1 when the data does not conform (or, with --strict, on any problem),
     2 on bad input, an unwritable output folder, or a store that does not answer.
     """
-    from innoproc.build import STAGES, BuildFailed
-    from innoproc.build import build as run
+    from innoproc.build.pipeline import STAGES, BuildFailed
+    from innoproc.build.pipeline import build as build_site
 
     started = last = time.perf_counter()
 
@@ -196,7 +198,7 @@ def build(
             last = now
 
     try:
-        built = run(_config(ctx), out, strict, done, endpoint)
+        built = build_site(_config(ctx), out, strict, done, endpoint)
     except InputError as exc:
         _fail(exc)
         return
@@ -225,13 +227,13 @@ def build(
 def serve(ctx: click.Context, host: str, port: int, rebuild: bool) -> None:
     """Serve the site as linked data: pages, content negotiation for the dataset's IRIs (303 to
     the document in the format asked for) and a read-only SPARQL endpoint at /sparql."""
-    from innoproc.serve import serve as run
+    from innoproc.serve import serve as serve_site
 
     config = _config(ctx)
     if rebuild:
         ctx.invoke(build)
     try:
-        run(config, host, port)
+        serve_site(config, host, port)
     except InputError as exc:
         _fail(exc)
 

@@ -1,9 +1,11 @@
-"""Stage 3: answer SPARQL queries, embedded, with pyoxigraph.
+"""SPARQL, embedded: the questions of ``queries/``, answered with pyoxigraph, and their answers
+as tables, CSV, TSV, SPARQL JSON and SPARQL XML. The build answers them during stage 3 (gather),
+``innoproc query`` and the server whenever asked.
 
 The dataset is copied once into an in-memory Oxigraph store whose default graph is the union of
-all named graphs (each statement once), so a query sees every source at once and
-``GRAPH ?source { … }`` sees them one by one. Relative IRIs in a query resolve against the
-configured base IRI, like in the data.
+all named graphs (each statement once, :func:`innoproc.rdf.union_store`), so a query sees every
+source at once and ``GRAPH ?source { … }`` sees them one by one. Relative IRIs in a query
+resolve against the configured base IRI, like in the data.
 
 A query file in ``queries/`` starts with its question in comment lines::
 
@@ -22,14 +24,10 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Literal, URIRef
-from rdflib.term import Node
 
 from innoproc.errors import InputError
 from innoproc.iris import MAX_SLUG, SLUG
-from innoproc.load import Corpus, quads
-
-Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+from innoproc.rdf import Term, plain, to_json
 
 
 class QueryError(InputError):
@@ -90,7 +88,7 @@ class Result:
     def values(self) -> list[dict[str, str]]:
         """Each row as plain strings: an IRI's text, a literal's lexical form."""
         return [
-            {v: _plain(t) for v, t in zip(self.variables, row, strict=True) if t is not None}
+            {v: plain(t) for v, t in zip(self.variables, row, strict=True) if t is not None}
             for row in self.rows
         ]
 
@@ -113,25 +111,6 @@ class Result:
         return _render_table(self)
 
 
-def store_of(dataset: Dataset) -> ox.Store:
-    """An in-memory Oxigraph store holding every named graph of ``dataset``, and their union
-    (as a set of triples) as its default graph."""
-    store = ox.Store()
-    store.bulk_extend(
-        ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph)  # type: ignore[arg-type]
-        for s, p, o, name in quads(dataset)
-        if name is not None
-        for graph in (ox.NamedNode(str(name)), ox.DefaultGraph())
-    )
-    return store
-
-
-def run(corpus: Corpus, query: Query, store: ox.Store | None = None) -> Result:
-    """Run ``query`` on the corpus (or on ``store``, when one is already built)."""
-    store = store if store is not None else store_of(corpus.dataset)
-    return execute(store, query, corpus.config.base_iri)
-
-
 def execute(store: ox.Store, query: Query, base_iri: str) -> Result:
     """Run ``query`` on ``store``, resolving its relative IRIs against ``base_iri``."""
     try:
@@ -149,34 +128,6 @@ def execute(store: ox.Store, query: Query, base_iri: str) -> Result:
     return Result(variables=[], rows=[], triples=triples, graph=True)
 
 
-def ox_triple(s: Node, p: Node, o: Node) -> ox.Triple:
-    return ox.Triple(to_ox(s), to_ox(p), to_ox(o))  # type: ignore[arg-type]
-
-
-def ox_quad(s: Node, p: Node, o: Node, g: Node) -> ox.Quad:
-    return ox.Quad(to_ox(s), to_ox(p), to_ox(o), to_ox(g))  # type: ignore[arg-type]
-
-
-def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"cannot store {term!r}")
-
-
-def _plain(term: Term) -> str:
-    if isinstance(term, ox.NamedNode | ox.Literal | ox.BlankNode):
-        return term.value
-    return str(term)
-
-
 def _render_boolean(value: bool, fmt: str) -> str:
     if fmt == "json":
         return json.dumps({"head": {}, "boolean": value}) + "\n"
@@ -187,7 +138,7 @@ def _render_table(result: Result) -> str:
     if result.triples:
         return "".join(f"{t} .\n" for t in result.triples)
     header = result.variables
-    body = [[_plain(t) if t is not None else "" for t in row] for row in result.rows]
+    body = [[plain(t) if t is not None else "" for t in row] for row in result.rows]
     widths = [max([len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(header)]
     lines = [" | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))]
     lines.append("-+-".join("-" * w for w in widths))
@@ -202,7 +153,7 @@ def _render_delimited(result: Result, fmt: str) -> str:
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(result.variables)
         for row in result.rows:
-            writer.writerow([_plain(t) if t is not None else "" for t in row])
+            writer.writerow([plain(t) if t is not None else "" for t in row])
         return out.getvalue()
     lines = ["\t".join("?" + v for v in result.variables)]
     lines += ["\t".join(str(t) if t is not None else "" for t in row) for row in result.rows]
@@ -215,25 +166,10 @@ def _render_json(result: Result) -> str:
         binding = {}
         for var, term in zip(result.variables, row, strict=True):
             if term is not None:
-                binding[var] = _json_term(term)
+                binding[var] = to_json(term)
         bindings.append(binding)
     document = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
-
-
-def _json_term(term: Term) -> dict[str, str]:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-            out["datatype"] = term.datatype.value
-        return out
-    return {"type": "triple", "value": str(term)}
 
 
 def render_xml(result: Result) -> str:

@@ -25,8 +25,8 @@ import pyoxigraph as ox
 
 from innoproc.config import Config
 from innoproc.errors import InputError
+from innoproc.interface import environment, interface_strings
 from innoproc.query import Query, load_queries
-from innoproc.render import environment, interface_strings
 from innoproc.sparql import GRAPH_TYPES, RESULT_TYPES, Answer, Pool
 
 MEDIA_TYPES = {

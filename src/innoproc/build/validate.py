@@ -1,4 +1,4 @@
-"""Stage 2: check the corpus against ``shapes/`` with pySHACL, the validator of record.
+"""Stage 2, validate: check the corpus against ``shapes/`` with pySHACL, the validator of record.
 
 The data graph is the union of the ontology graph and every source graph, plus one derived
 statement per resource and source, ``?resource ip:statedIn ?source``, so that the shapes can
@@ -15,9 +15,9 @@ from pyshacl import validate as shacl_validate
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from innoproc.load import Corpus, quads
-from innoproc.parallel import in_parallel
-from innoproc.vocab import OWL, RDF, RDFS, SH, SKOS, ip
+from innoproc.build.load import Corpus
+from innoproc.build.parallel import in_parallel
+from innoproc.rdf import OWL, RDF, RDFS, SH, SKOS, choose, ip, quads
 
 SEVERITY_ORDER = {SH.Violation: 0, SH.Warning: 1, SH.Info: 2}
 
@@ -202,7 +202,7 @@ def _findings(corpus: Corpus, data: Graph, results: Graph) -> list[Finding]:
                 severity=_local(severity),
                 files=files,
                 focus=str(focus),
-                label=label(data, focus),
+                label=label(data, focus, corpus.config.languages),
                 path=_path_text(results, path),
                 message=messages[0] if messages else "",
                 value=_value_text(value),
@@ -213,15 +213,12 @@ def _findings(corpus: Corpus, data: Graph, results: Graph) -> list[Finding]:
     return out
 
 
-def label(graph: Graph, node: Node | None, language: str = "en") -> str:
-    """A label for messages: the prefLabel in ``language``, else any prefLabel, else none."""
+def label(graph: Graph, node: Node | None, languages: tuple[str, ...] = ("en",)) -> str:
+    """A label for messages: the prefLabel chosen for an English reader (:func:`choose`)."""
     if node is None:
         return ""
-    labels = sorted(graph.objects(node, SKOS.prefLabel), key=str)
-    for value in labels:
-        if isinstance(value, Literal) and value.language == language:
-            return str(value)
-    return str(labels[0]) if labels else ""
+    found = choose(graph.objects(node, SKOS.prefLabel), "en", languages)
+    return str(found) if found is not None else ""
 
 
 def _local(node: Node | None) -> str:

@@ -1,5 +1,5 @@
-"""Stage 4a: write the graph as RDF files: dumps of the whole dataset and a description of
-every resource, each in several formats.
+"""Stage 4, write the RDF files: dumps of the whole dataset and a description of every
+resource, each in the formats that :mod:`innoproc.formats` marks as dumped or described.
 
 Oxigraph's serialisers write the statements in the order given, and they are given in sorted
 order, so the same input gives byte-identical files.
@@ -9,55 +9,41 @@ from __future__ import annotations
 
 import gzip
 import io
-import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
+from rdflib import Graph
 from rdflib.term import Node
 
-from innoproc.gather import Index, Resource, term_key
+from innoproc import formats
+from innoproc.build.gather import Index, Resource
+from innoproc.build.load import Corpus
 from innoproc.iris import inside
-from innoproc.load import Corpus, quads
-from innoproc.query import ox_quad, ox_triple
-from innoproc.vocab import RDFS
-
-RDF_FORMATS = {
-    "ttl": ox.RdfFormat.TURTLE,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "nt": ox.RdfFormat.N_TRIPLES,
-}
-MEDIA_TYPES = {
-    "ttl": "text/turtle",
-    "jsonld": "application/ld+json",
-    "nt": "application/n-triples",
-    "trig": "application/trig",
-    "nq": "application/n-quads",
-}
+from innoproc.rdf import RDFS, ox_quad, ox_triple, quads, statement_key
 
 
 def write_dumps(corpus: Corpus, out: Path) -> None:
-    """The whole dataset: TriG and N-Quads with one named graph per source (and the ontology's);
-    Turtle, N-Triples (also gzipped) and JSON-LD of the union."""
+    """The whole dataset: in the formats of quads (TriG, N-Quads) with one named graph per
+    source (and the ontology's), in those of triples (Turtle, N-Triples, gzipped or not,
+    JSON-LD) their union."""
     target = out / corpus.description.dump
     target.parent.mkdir(parents=True, exist_ok=True)
     statements = sorted(
-        ((s, p, o, g) for s, p, o, g in quads(corpus.dataset) if g is not None), key=_key4
+        ((s, p, o, g) for s, p, o, g in quads(corpus.dataset) if g is not None), key=statement_key
     )
     declared = prefixes(corpus)
     named = [ox_quad(s, p, o, g) for s, p, o, g in statements]
     union: dict[tuple[Node, Node, Node], ox.Triple] = {}
     for (s, p, o, _), quad in zip(statements, named, strict=True):
         union.setdefault((s, p, o), quad.triple)
-    triples = [union[key] for key in sorted(union, key=_key3)]
-
-    for extension, fmt in (("trig", ox.RdfFormat.TRIG), ("nq", ox.RdfFormat.N_QUADS)):
-        target.with_suffix("." + extension).write_bytes(_serialize(named, fmt, declared))
-    for extension, fmt in RDF_FORMATS.items():
-        target.with_suffix("." + extension).write_bytes(_serialize(triples, fmt, declared))
-    gz = target.with_suffix(".nt.gz")
-    gz.write_bytes(_gzip((target.with_suffix(".nt")).read_bytes()))
+    triples = [union[key] for key in sorted(union, key=statement_key)]
+    for fmt in formats.dumped():
+        assert fmt.rdf is not None
+        data = _serialize(named if fmt.holds == "quads" else triples, fmt.rdf, declared)
+        if fmt.compression == "application/gzip":
+            data = _gzip(data)
+        target.with_name(f"{target.name}.{fmt.extension}").write_bytes(data)
 
 
 def describe(index: Index, resource: Resource) -> list[tuple[Node, Node, Node]]:
@@ -71,7 +57,7 @@ def describe(index: Index, resource: Resource) -> list[tuple[Node, Node, Node]]:
     linked.discard(resource.iri)
     for node in linked:
         triples += [(node, p, o) for p, o in index.label_statements.get(node, [])]
-    return sorted(set(triples), key=lambda t: (t[0] != resource.iri, _key3(t)))
+    return sorted(set(triples), key=lambda t: (t[0] != resource.iri, statement_key(t)))
 
 
 def write_description(
@@ -80,9 +66,10 @@ def write_description(
     triples = [ox_triple(s, p, o) for s, p, o in describe(index, resource)]
     target = inside(out, f"id/{resource.path}")
     target.parent.mkdir(parents=True, exist_ok=True)
-    for extension, fmt in RDF_FORMATS.items():
-        path = target.parent / f"{target.name}.{extension}"
-        path.write_bytes(_serialize(triples, fmt, prefixes))
+    for fmt in formats.described():
+        assert fmt.rdf is not None
+        path = target.parent / f"{target.name}.{fmt.extension}"
+        path.write_bytes(_serialize(triples, fmt.rdf, prefixes))
 
 
 def _serialize(
@@ -90,7 +77,12 @@ def _serialize(
 ) -> bytes:
     """``statements`` in ``fmt``, in the order given; Turtle and TriG declare the prefixes they
     use, sorted, and JSON-LD is written expanded."""
-    if fmt not in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
+    if fmt not in (
+        ox.RdfFormat.TURTLE,
+        ox.RdfFormat.TRIG,
+        ox.RdfFormat.RDF_XML,
+        ox.RdfFormat.JSON_LD,
+    ):
         return ox.serialize(statements, format=fmt) or b""
     used = _namespaces(statements)
     chosen = {prefix: ns for prefix, ns in sorted(prefixes.items()) if ns in used}
@@ -120,18 +112,13 @@ def prefixes(corpus: Corpus) -> dict[str, str]:
     return {prefix: ns for prefix, ns in out.items() if prefix}
 
 
-def canonical_json(text: str) -> str:
-    """rdflib writes JSON-LD nodes and values in hash order: sort them."""
-
-    def order(value: Any) -> Any:
-        if isinstance(value, dict):
-            return {key: order(item) for key, item in sorted(value.items())}
-        if isinstance(value, list):
-            items = [order(item) for item in value]
-            return sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
-        return value
-
-    return json.dumps(order(json.loads(text)), ensure_ascii=False, indent=2) + "\n"
+def write_graph(graph: Graph, path: Path, fmt: formats.Format) -> None:
+    """A graph the build makes (the catalogue, VoID) as one file in ``fmt``: its statements
+    sorted, declaring the prefixes bound in it that it uses."""
+    assert fmt.rdf is not None
+    triples = [ox_triple(s, p, o) for s, p, o in sorted(graph, key=statement_key)]
+    bound = {prefix: str(namespace) for prefix, namespace in graph.namespaces() if prefix}
+    path.write_bytes(_serialize(triples, fmt.rdf, bound))
 
 
 def _gzip(data: bytes) -> bytes:
@@ -139,11 +126,3 @@ def _gzip(data: bytes) -> bytes:
     with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0, filename="") as archive:
         archive.write(data)
     return buffer.getvalue()
-
-
-def _key3(triple: tuple[Node, Node, Node]) -> tuple[tuple[str, ...], ...]:
-    return tuple(term_key(t) for t in triple)
-
-
-def _key4(quad: tuple[Node, Node, Node, Node | None]) -> tuple[tuple[str, ...], ...]:
-    return tuple(term_key(t) for t in quad if t is not None)

@@ -21,14 +21,15 @@ from pathlib import Path
 from typing import Any
 
 from rdflib import Literal, URIRef
-from SPARQLWrapper import JSON, POST, SPARQLWrapper
+from SPARQLWrapper import JSON
 
+from innoproc.build.load import Corpus
+from innoproc.clients.store import client
 from innoproc.errors import InputError
-from innoproc.load import Corpus, quads
-from innoproc.vocab import FOAF, ORG, OWL, RDF, SKOS, ip
+from innoproc.rdf import FOAF, ORG, OWL, RDF, SKOS, WIKIDATA_ENTITY, ip, quads
 
 WIKIDATA = "https://query.wikidata.org/sparql"
-ENTITY = "http://www.wikidata.org/entity/"
+ENTITY = WIKIDATA_ENTITY
 KINDS = {  # our class: the Wikidata classes (P31) that fit it
     "organisation": {"Q43229", "Q327333", "Q2659904", "Q4830453", "Q7210356"},
     "person": {"Q5"},
@@ -94,13 +95,10 @@ def query_for(labels: list[Literal]) -> str:
 
 
 def ask(endpoint: str, query: str, timeout: float) -> list[dict[str, Any]]:
-    client = SPARQLWrapper(endpoint, agent="innoproc-reconciliation")
-    client.setQuery(query)
-    client.setMethod(POST)
-    client.setReturnFormat(JSON)
-    client.setTimeout(int(timeout))
     try:
-        document: Any = client.queryAndConvert()
+        document: Any = client(
+            endpoint, query, JSON, timeout, agent="innoproc-reconciliation"
+        ).queryAndConvert()
         return list(document["results"]["bindings"])
     except Exception as exc:  # down, slow, or not SPARQL JSON: each is reported the same way
         raise InputError(f"{endpoint}: no usable answer ({type(exc).__name__}: {exc})") from exc

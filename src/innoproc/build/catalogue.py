@@ -1,47 +1,48 @@
-"""Stage 5: describe the published dataset for data portals (DCAT-AP 3) and for linked-data
-clients (VoID), from the files just written and the graph itself.
+"""Stage 5, catalogue: describe the published dataset for data portals (DCAT-AP 3), from the
+files just written, the graph itself and what ``catalogue/`` says of the dataset; and check the
+description with DCAT-AP's official shapes, when the project has them. VoID is :mod:`.void`.
 
-Every figure is computed at build time: byte sizes and SHA-256 checksums from the files,
-triple, entity, class and property counts and link counts from the graph, the temporal
-coverage from the dates it holds, the spatial coverage from the countries it names.
+Every figure is computed at build time: byte sizes and SHA-256 checksums from the files, the
+temporal coverage from the dates the graph holds, the spatial coverage from the countries it
+names.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from importlib.metadata import version
 from pathlib import Path
 
-import pyoxigraph as ox
-from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import VOID
+from rdflib import Graph, Literal, URIRef
 
-from innoproc.load import Corpus, parse_file, quads
-from innoproc.vocab import DCAT, DCTERMS, FOAF, OWL, RDF, SKOS, XSD
+from innoproc import formats
+from innoproc.build.load import Corpus, parse_file
+from innoproc.formats import IANA
+from innoproc.rdf import (
+    AUTHORITY,
+    DCAT,
+    DCTERMS,
+    FOAF,
+    OWL,
+    RDF,
+    SH,
+    SKOS,
+    SPDX,
+    VCARD,
+    XSD,
+    quads,
+)
 
-NAL = "http://publications.europa.eu/resource/authority/"
-IANA = "http://www.iana.org/assignments/media-types/"
-SPDX = Namespace("http://spdx.org/rdf/terms#")
 SHA256 = URIRef("https://spdx.org/rdf/terms#checksumAlgorithm_sha256")  # as DCAT-AP 3 writes it
-VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 LANGUAGES = {"nl": "NLD", "en": "ENG", "de": "DEU", "fr": "FRA", "it": "ITA", "pl": "POL"}
-DISTRIBUTIONS = [
-    # extension, title, EU file type, IANA media type, compression
-    ("ttl", "Turtle", "RDF_TURTLE", "text/turtle", None),
-    ("nt", "N-Triples", "RDF_N_TRIPLES", "application/n-triples", None),
-    ("nt.gz", "N-Triples (gzip)", "RDF_N_TRIPLES", "application/n-triples", "application/gzip"),
-    ("jsonld", "JSON-LD", "JSON_LD", "application/ld+json", None),
-    ("trig", "TriG", "RDF_TRIG", "application/trig", None),
-    ("nq", "N-Quads", "RDF_N_QUADS", "application/n-quads", None),
-]
+"""The EU language table's code of each ISO 639-1 language."""
 
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def catalog(corpus: Corpus, site: Path) -> Graph:
+def catalogue(corpus: Corpus, site: Path) -> Graph:
     """The DCAT-AP catalogue of the dataset as published in ``site``."""
     config = corpus.config
     described = corpus.description
@@ -65,9 +66,9 @@ def catalog(corpus: Corpus, site: Path) -> Graph:
     publisher = URIRef(base + described.agent)
     contact = URIRef(base + "catalog#contact")
     licence = URIRef(config.licence)
-    public = URIRef(NAL + "access-right/PUBLIC")
+    public = URIRef(AUTHORITY + "access-right/PUBLIC")
     languages = [
-        URIRef(NAL + "language/" + LANGUAGES[lang])
+        URIRef(AUTHORITY + "language/" + LANGUAGES[lang])
         for lang in config.languages
         if lang in LANGUAGES
     ]
@@ -84,7 +85,7 @@ def catalog(corpus: Corpus, site: Path) -> Graph:
     graph.add((catalog_iri, DCTERMS.license, licence))
     graph.add((catalog_iri, DCAT.dataset, dataset))
     graph.add((catalog_iri, DCAT.service, service))
-    graph.add((catalog_iri, DCAT.themeTaxonomy, URIRef(NAL + "data-theme")))
+    graph.add((catalog_iri, DCAT.themeTaxonomy, URIRef(AUTHORITY + "data-theme")))
     for language in languages:
         graph.add((catalog_iri, DCTERMS.language, language))
 
@@ -129,7 +130,8 @@ def catalog(corpus: Corpus, site: Path) -> Graph:
         graph.add((period, DCAT.startDate, start))
         graph.add((period, DCAT.endDate, end))
 
-    for extension, title, file_type, media, compression in DISTRIBUTIONS:
+    for fmt in formats.dumped():
+        extension, title, compression = fmt.extension, fmt.label, fmt.compression
         path = site / f"{described.dump}.{extension}"
         distribution = URIRef(base + f"catalog#dump-{extension.replace('.', '-')}")
         url = URIRef(base + f"{described.dump}.{extension}")
@@ -138,8 +140,8 @@ def catalog(corpus: Corpus, site: Path) -> Graph:
         graph.add((distribution, DCTERMS.title, Literal(f"{name} ({title})", lang="en")))
         graph.add((distribution, DCAT.accessURL, url))
         graph.add((distribution, DCAT.downloadURL, url))
-        graph.add((distribution, DCTERMS.format, URIRef(NAL + "file-type/" + file_type)))
-        graph.add((distribution, DCAT.mediaType, URIRef(IANA + media)))
+        graph.add((distribution, DCTERMS.format, URIRef(str(fmt.file_type_iri))))
+        graph.add((distribution, DCAT.mediaType, URIRef(IANA + fmt.media_type)))
         if compression:
             graph.add((distribution, DCAT.compressFormat, URIRef(IANA + compression)))
         graph.add((distribution, DCTERMS.license, licence))
@@ -164,8 +166,10 @@ def catalog(corpus: Corpus, site: Path) -> Graph:
     graph.add((pages, RDF.type, DCAT.Distribution))
     graph.add((pages, DCTERMS.title, Literal(f"{name} (HTML)", lang="en")))
     graph.add((pages, DCAT.accessURL, URIRef(base + f"{config.default_language}/index.html")))
-    graph.add((pages, DCTERMS.format, URIRef(NAL + "file-type/HTML")))
-    graph.add((pages, DCAT.mediaType, URIRef(IANA + "text/html")))
+    page = formats.by_name("html")
+    assert page is not None and page.file_type_iri is not None
+    graph.add((pages, DCTERMS.format, URIRef(page.file_type_iri)))
+    graph.add((pages, DCAT.mediaType, URIRef(IANA + page.media_type)))
     graph.add((pages, DCTERMS.license, licence))
 
     graph.add((service, RDF.type, DCAT.DataService))
@@ -185,7 +189,7 @@ def _countries_and_coverage(
 ) -> tuple[set[URIRef], tuple[Literal | None, Literal | None]]:
     """In one pass over the sources: the countries they name, and the earliest and latest
     date they give (as years)."""
-    prefix = NAL + "country/"
+    prefix = AUTHORITY + "country/"
     sources = set(corpus.source_graphs)
     kinds = (XSD.date, XSD.gYear, XSD.gYearMonth)
     dated = (DCAT.startDate, DCAT.endDate, DCTERMS.date, DCTERMS.created, DCTERMS.issued)
@@ -205,93 +209,6 @@ def _countries_and_coverage(
     return countries, (Literal(first[:4], datatype=year), Literal(last[:4], datatype=year))
 
 
-def void(corpus: Corpus) -> Graph:
-    """The VoID description: sizes, classes and properties with counts, the named graphs, the
-    dump and the endpoint, the vocabularies used, and a linkset per external target."""
-    config = corpus.config
-    base = config.base_iri
-    graph = Graph()
-    graph.bind("void", VOID)
-    graph.bind("dct", DCTERMS)
-    dataset = URIRef(base + "void#dataset")
-    per_graph: Counter[URIRef] = Counter()
-    union = set()
-    for s, p, o, g in quads(corpus.dataset):
-        if g is not None:
-            per_graph[g] += 1
-            union.add((s, p, o))
-    statements = union
-    subjects = {s for s, _, _ in statements if isinstance(s, URIRef)}
-    classes = Counter(o for _, p, o in statements if p == RDF.type)
-    properties = Counter(p for _, p, _ in statements)
-    graph.add((dataset, RDF.type, VOID.Dataset))
-    graph.add((dataset, DCTERMS.title, Literal(config.title, lang="en")))
-    graph.add((dataset, FOAF.homepage, URIRef(base)))
-    graph.add((dataset, DCTERMS.license, URIRef(config.licence)))
-    graph.add((dataset, VOID.uriSpace, Literal(base + "id/")))
-    graph.add((dataset, VOID.sparqlEndpoint, URIRef(base + "sparql")))
-    graph.add((dataset, VOID.dataDump, URIRef(base + corpus.description.dump + ".nq")))
-    graph.add((dataset, VOID.triples, Literal(len(statements))))
-    graph.add((dataset, VOID.entities, Literal(len(subjects))))
-    graph.add((dataset, VOID.distinctSubjects, Literal(len({s for s, _, _ in statements}))))
-    graph.add((dataset, VOID.distinctObjects, Literal(len({o for _, _, o in statements}))))
-    graph.add((dataset, VOID.classes, Literal(len(classes))))
-    graph.add((dataset, VOID.properties, Literal(len(properties))))
-    vocabularies = sorted({_namespace(p) for p in properties} | {_namespace(c) for c in classes})
-    for namespace in vocabularies:
-        graph.add((dataset, VOID.vocabulary, URIRef(namespace)))
-    for kind, count in sorted(classes.items(), key=lambda kv: str(kv[0])):
-        partition = URIRef(base + "void#class-" + _slug(kind))
-        graph.add((dataset, VOID.classPartition, partition))
-        graph.add((partition, VOID["class"], kind))
-        graph.add((partition, VOID.entities, Literal(count)))
-    for predicate, count in sorted(properties.items(), key=lambda kv: str(kv[0])):
-        partition = URIRef(base + "void#property-" + _slug(predicate))
-        graph.add((dataset, VOID.propertyPartition, partition))
-        graph.add((partition, VOID.property, predicate))
-        graph.add((partition, VOID.triples, Literal(count)))
-    for name in corpus.source_graphs:
-        count = per_graph[name]
-        subset = URIRef(base + "void#graph-" + str(name).rsplit("/", 1)[-1])
-        graph.add((dataset, VOID.subset, subset))
-        graph.add((subset, RDF.type, VOID.Dataset))
-        graph.add((subset, URIRef("http://www.w3.org/ns/sparql-service-description#name"), name))
-        graph.add((subset, VOID.triples, Literal(count)))
-    for linkset_of in corpus.description.linksets:
-        slug, title, prefix = linkset_of.slug, linkset_of.title, linkset_of.uri_space
-        links = [
-            t
-            for t in statements
-            if isinstance(t[2], URIRef)
-            and str(t[2]).startswith(prefix)
-            and not str(t[0]).startswith(prefix)
-        ]
-        linkset = URIRef(base + "void#links-" + slug)
-        target = URIRef(base + "void#" + slug)
-        graph.add((target, RDF.type, VOID.Dataset))
-        graph.add((target, DCTERMS.title, Literal(title, lang="en")))
-        graph.add((target, VOID.uriSpace, Literal(prefix)))
-        graph.add((linkset, RDF.type, VOID.Linkset))
-        graph.add((linkset, VOID.subjectsTarget, dataset))
-        graph.add((linkset, VOID.objectsTarget, target))
-        graph.add((linkset, VOID.triples, Literal(len(links))))
-        for predicate in sorted({p for _, p, _ in links}, key=str):
-            graph.add((linkset, VOID.linkPredicate, predicate))
-        graph.add((dataset, VOID.subset, linkset))
-    return graph
-
-
-def _namespace(term: object) -> str:
-    text = str(term)
-    cut = max(text.rfind("#"), text.rfind("/"))
-    return text[: cut + 1]
-
-
-def _slug(term: object) -> str:
-    text = str(term)
-    return "".join(c if c.isalnum() else "-" for c in text.split("//", 1)[-1]).strip("-")
-
-
 PROFILES = {
     "full": ["shapes.ttl", "range.ttl", "shapes_recommended.ttl", "deprecateduris.ttl"],
     "codelists": ["mdr-vocabularies.shape.ttl"],
@@ -306,15 +223,15 @@ def codes(corpus: Corpus) -> Graph:
     config = corpus.config
     path = config.path(config.catalogue_dir) / "authority-codes.ttl"
     graph = Graph()
-    for triple in parse_file(config, path, ox.RdfFormat.TURTLE):
+    for triple in parse_file(config, path)[0]:
         graph.add(triple)
     for s, p, o, _ in quads(corpus.dataset):
-        if str(s).startswith(NAL):
+        if str(s).startswith(AUTHORITY):
             graph.add((s, p, o))
     return graph
 
 
-def check(catalogue: Graph, shapes_dir: Path, known: Graph) -> dict[str, list[str]]:
+def dcat_ap_violations(catalogue: Graph, shapes_dir: Path, known: Graph) -> dict[str, list[str]]:
     """Validate the catalogue with DCAT-AP's official shapes, profile by profile, knowing what
     ``known`` (:func:`codes`) says of the codes it uses; the messages of every violation, per
     profile. Raises FileNotFoundError naming what is missing."""
@@ -337,18 +254,17 @@ def check(catalogue: Graph, shapes_dir: Path, known: Graph) -> dict[str, list[st
             data, shacl_graph=shapes, inference="none", allow_warnings=True, allow_infos=True
         )
         messages = []
-        sh = Namespace("http://www.w3.org/ns/shacl#")
         top = [
             r
-            for n in report.subjects(RDF.type, sh.ValidationReport)
-            for r in report.objects(n, sh.result)
+            for n in report.subjects(RDF.type, SH.ValidationReport)
+            for r in report.objects(n, SH.result)
         ]
         for result in top:
-            severity = report.value(result, sh.resultSeverity)
-            if severity == sh.Violation:
-                focus = report.value(result, sh.focusNode)
-                path = report.value(result, sh.resultPath)
-                message = report.value(result, sh.resultMessage)
+            severity = report.value(result, SH.resultSeverity)
+            if severity == SH.Violation:
+                focus = report.value(result, SH.focusNode)
+                path = report.value(result, SH.resultPath)
+                message = report.value(result, SH.resultMessage)
                 messages.append(f"{focus} {path}: {message}")
         results[profile] = sorted(messages)
     return results

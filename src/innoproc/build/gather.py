@@ -1,4 +1,4 @@
-"""Stage 3: gather the whole graph once into an index that every page reads.
+"""Stage 3, gather: gather the whole graph once into an index that every page reads.
 
 One pass over the dataset computes each resource's statements (with the sources that make
 them), its incoming links, its labels in every language, the memberships, the disagreements
@@ -16,11 +16,11 @@ from functools import cached_property
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
+from innoproc.build.load import Corpus
 from innoproc.config import Config
 from innoproc.errors import InputError
 from innoproc.iris import InvalidIri, resource_path
-from innoproc.load import Corpus, quads
-from innoproc.vocab import DCTERMS, FOAF, ORG, RDF, RDFS, SKOS, ip
+from innoproc.rdf import DCTERMS, FOAF, ORG, OWL, RDF, RDFS, SH, SKOS, ip, quads, term_key
 
 LINKABLE = re.compile(r"^(https?|mailto):", re.IGNORECASE)
 
@@ -65,6 +65,25 @@ class Membership:
 
 
 @dataclass
+class OntologyTerm:
+    """One of the project's own terms, as the ontology page documents it."""
+
+    iri: URIRef
+    is_class: bool
+    definitions: list[Literal]
+    parents: list[Node]
+    """What it is a subclass or subproperty of."""
+    domain: list[Node]
+    range: list[Node]
+    shapes: list[str]
+    """The names of the shapes that target it as a class or check it as a path."""
+
+    @property
+    def anchor(self) -> str:
+        return str(self.iri).rsplit("#", 1)[-1]
+
+
+@dataclass
 class Index:
     """Everything the pages and files need, computed once."""
 
@@ -77,6 +96,8 @@ class Index:
     single_valued: set[URIRef]
     sources: list[URIRef]
     memberships: list[Membership]
+    ontology: list[OntologyTerm] = field(default_factory=list)
+    """The project's own terms, sorted."""
     problems: list[str] = field(default_factory=list)
     """Missing labels and dangling links, for strict mode."""
 
@@ -223,16 +244,40 @@ def gather(corpus: Corpus) -> Index:
         single_valued=single_valued,  # type: ignore[arg-type]
         sources=corpus.source_graphs,
         memberships=memberships,
+        ontology=ontology_terms(corpus),
         problems=problems,
     )
 
 
-def term_key(node: Node) -> tuple[str, str, str, str]:
-    """A total, stable order on RDF terms: kind, text, language, datatype. Sorting by it
-    (never by hash order) is what makes every output byte-identical from run to run."""
-    if isinstance(node, Literal):
-        return ("literal", str(node), node.language or "", str(node.datatype or ""))
-    return (type(node).__name__, str(node), "", "")
+def ontology_terms(corpus: Corpus) -> list[OntologyTerm]:
+    """The terms the ontology defines in the project's namespace, with what their page says."""
+    graph, shapes = corpus.ontology, corpus.shapes
+    vocab = corpus.config.vocab
+    out = []
+    for term in sorted(
+        graph.subjects(RDFS.isDefinedBy, URIRef(corpus.config.ontology_iri)), key=str
+    ):
+        if not isinstance(term, URIRef) or not str(term).startswith(vocab):
+            continue
+        checked = set(shapes.subjects(SH.targetClass, term)) | set(shapes.subjects(SH.path, term))
+        out.append(
+            OntologyTerm(
+                iri=term,
+                is_class=(term, RDF.type, OWL.Class) in graph,
+                definitions=[
+                    d for d in graph.objects(term, SKOS.definition) if isinstance(d, Literal)
+                ],
+                parents=sorted(
+                    set(graph.objects(term, RDFS.subClassOf))
+                    | set(graph.objects(term, RDFS.subPropertyOf)),
+                    key=str,
+                ),
+                domain=sorted(graph.objects(term, RDFS.domain), key=str),
+                range=sorted(graph.objects(term, RDFS.range), key=str),
+                shapes=sorted(str(s).rsplit("#", 1)[-1] for s in checked if isinstance(s, URIRef)),
+            )
+        )
+    return out
 
 
 def _statement_key(item: tuple[tuple[Node, Node], object]) -> tuple[tuple[str, ...], ...]:

@@ -1,4 +1,4 @@
-"""The whole pipeline: load, validate, gather, then write the site atomically.
+"""The whole pipeline: the stages of :mod:`innoproc.build` in order, then the site swapped in.
 
 The new site is written into a fresh folder beside the output folder and swapped in only once
 it is complete, so a failed build leaves the previous site as it was.
@@ -15,17 +15,20 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from innoproc.catalog import catalog, check, codes, void
+from innoproc import formats
+from innoproc.build.catalogue import catalogue, codes, dcat_ap_violations
+from innoproc.build.dump import prefixes, write_description, write_dumps, write_graph
+from innoproc.build.gather import gather
+from innoproc.build.load import load_project
+from innoproc.build.parallel import in_parallel
+from innoproc.build.render import Renderer, write_pages
+from innoproc.build.validate import validate, write_report
+from innoproc.build.void import void
+from innoproc.clients.store import read_store
 from innoproc.config import Config
-from innoproc.dump import canonical_json, prefixes, write_description, write_dumps
 from innoproc.errors import InputError
-from innoproc.gather import gather
-from innoproc.load import load
-from innoproc.parallel import in_parallel
-from innoproc.query import execute, load_queries, store_of
-from innoproc.remote import read_store
-from innoproc.render import Renderer, write_pages
-from innoproc.validate import validate, write_report
+from innoproc.query import execute, load_queries
+from innoproc.rdf import union_store
 
 
 class BuildFailed(Exception):
@@ -41,7 +44,9 @@ class Built:
 
 
 STAGES = ("load", "validate", "index", "pages", "resources", "dumps", "catalogue")
-"""The stages of a build, in order; ``build`` reports the end of each to its ``done`` callback."""
+"""The steps of a build, in order, as ``--timings`` names them: stage 1 (``load``), 2
+(``validate``), 3 (``index``: gather, and answer the questions), 4 (``pages``, ``resources`` and
+``dumps``) and 5 (``catalogue``). ``build`` reports the end of each to its ``done`` callback."""
 
 
 def build(
@@ -57,7 +62,7 @@ def build(
     store (``"graph <iri>"``)."""
     target = (out or config.path(config.output)).resolve()
     sources = read_store(config, endpoint, lambda g: done(f"graph <{g}>")) if endpoint else None
-    corpus = load(config, sources)
+    corpus = load_project(config, sources)
     done("load")
     workers = config.processes
     report = validate(corpus, workers=workers)
@@ -70,10 +75,10 @@ def build(
         raise BuildFailed(
             "\n".join(problems) + f"\nStrict mode: {len(problems)} problem(s), nothing written."
         )
-    store = store_of(corpus.dataset)
+    store = union_store(corpus.dataset)
     queries = load_queries(config.path(config.queries_dir))
     answers = {q.name: (q, execute(store, q, config.base_iri)) for q in queries}
-    renderer = Renderer(index, corpus.ontology, corpus.shapes, answers, corpus.description)
+    renderer = Renderer(index, answers, corpus.description)
     done("index")
 
     try:
@@ -95,14 +100,20 @@ def build(
         done("resources")
         write_dumps(corpus, fresh)
         done("dumps")
+        # Every RDF file is written by Oxigraph's serialisers but these three, which hold blank
+        # nodes (the shapes' property lists, the report's results): Oxigraph writes a blank
+        # node by its label, new on every parse (the shapes come out with 222 labels that
+        # differ from build to build), while rdflib's Turtle writer nests them, the same bytes
+        # every time.
         (fresh / "ontology.ttl").write_text(corpus.ontology.serialize(format="turtle"), "utf-8")
         (fresh / "shapes.ttl").write_text(corpus.shapes.serialize(format="turtle"), "utf-8")
         write_report(report, fresh / "validation-report.ttl")
-        catalogue = catalog(corpus, fresh)
+        catalogued = catalogue(corpus, fresh)
         failures: dict[str, list[str]] = {}
         if config.dcat_ap_shapes:
             try:
-                found = check(catalogue, config.path(config.dcat_ap_shapes), codes(corpus))
+                shapes = config.path(config.dcat_ap_shapes)
+                found = dcat_ap_violations(catalogued, shapes, codes(corpus))
                 failures = {k: v for k, v in found.items() if v}
             except FileNotFoundError as exc:
                 problems.append(f"{exc}; the catalogue was not checked against DCAT-AP")
@@ -113,11 +124,11 @@ def build(
             raise BuildFailed(
                 "\n".join(problems) + f"\nStrict mode: {len(problems)} problem(s), nothing written."
             )
-        (fresh / "catalog.ttl").write_text(catalogue.serialize(format="turtle"), "utf-8")
-        (fresh / "catalog.jsonld").write_text(
-            canonical_json(catalogue.serialize(format="json-ld")), "utf-8"
-        )
-        (fresh / "void.ttl").write_text(void(corpus).serialize(format="turtle"), "utf-8")
+        turtle, jsonld = formats.by_name("turtle"), formats.by_name("jsonld")
+        assert turtle is not None and jsonld is not None
+        write_graph(catalogued, fresh / "catalog.ttl", turtle)
+        write_graph(catalogued, fresh / "catalog.jsonld", jsonld)
+        write_graph(void(corpus), fresh / "void.ttl", turtle)
         _swap(fresh, target)
         done("catalogue")
     except OSError as exc:

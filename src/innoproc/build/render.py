@@ -1,14 +1,15 @@
-"""Stage 4b: render the HTML pages, in every configured language, from the gathered index.
+"""Stage 4, render the HTML pages, in every configured language, from the gathered index.
 
-Templates are one tree under ``templates/`` with ``base.html`` at its root; autoescape and
-strict undefined are on. Interface strings come from ``templates/ui.toml``, labels from the
-graph. Every link is relative, so the site works under any path.
+Templates are one tree under ``templates/`` with ``base.html`` at its root (see
+:mod:`innoproc.interface`); interface strings come from ``templates/ui.toml``, labels from the
+graph, what the site says of the dataset from ``catalogue/dataset.toml``. Every link is
+relative, so the site works under any path. No page asks the graph a question: each reads the
+gathered index.
 """
 
 from __future__ import annotations
 
 import json
-import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
@@ -18,34 +19,36 @@ from typing import Any
 
 import jinja2
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from innoproc.config import Config, Description
-from innoproc.dump import MEDIA_TYPES, RDF_FORMATS
+from innoproc import formats
+from innoproc.build.gather import Index, Resource, linkable
+from innoproc.config import Description
 from innoproc.errors import InputError
-from innoproc.gather import Index, Resource, linkable, term_key
+from innoproc.interface import environment, interface_strings
 from innoproc.iris import inside
-from innoproc.load import from_ox
 from innoproc.query import Query, Result
-from innoproc.vocab import DCTERMS, FOAF, ORG, OWL, RDF, RDFS, SH, SKOS, ip
+from innoproc.rdf import CV, DCTERMS, FOAF, ORG, OWL, choose, from_ox, ip
 
-DUMP_FORMATS = [
-    ("trig", "TriG"),
-    ("nq", "N-Quads"),
-    ("ttl", "Turtle"),
-    ("nt", "N-Triples"),
-    ("nt.gz", "N-Triples (gzip)"),
-    ("jsonld", "JSON-LD"),
-]
-FORMAT_NAMES = {"ttl": "Turtle", "jsonld": "JSON-LD", "nt": "N-Triples"}
 SCHEMA_TYPES = {
     FOAF.Person: "Person",
     ORG.Organization: "Organization",
     FOAF.Document: "CreativeWork",
-    URIRef("http://data.europa.eu/m8g/PublicEvent"): "Event",
-    URIRef("http://purl.org/dc/terms/Location"): "Place",
+    CV.PublicEvent: "Event",
+    DCTERMS.Location: "Place",
 }
+
+
+def relative_url(page: str, target: str) -> str:
+    """The relative link from the file ``page`` to the file ``target``, both paths from the
+    site's root: ``relative_url("en/initiative/a.html", "en/index.html") == "../index.html"``."""
+    here = page.split("/")[:-1]
+    there = target.split("/")
+    common = 0
+    while common < min(len(here), len(there) - 1) and here[common] == there[common]:
+        common += 1
+    return "../" * (len(here) - common) + "/".join(there[common:])
 
 
 @dataclass
@@ -74,12 +77,7 @@ class Page:
 
     def url(self, target: str) -> str:
         """A relative link from this page to ``target`` (a file's path from the site root)."""
-        here = self.path.split("/")[:-1]
-        there = target.split("/")
-        common = 0
-        while common < min(len(here), len(there) - 1) and here[common] == there[common]:
-            common += 1
-        return "../" * (len(here) - common) + "/".join(there[common:])
+        return relative_url(self.path, target)
 
     def page_of(self, path: str, lang: str | None = None) -> str:
         return self.url(f"{lang or self.lang}/{path}.html")
@@ -123,41 +121,16 @@ class Page:
         ]
 
 
-def interface_strings() -> dict[str, Any]:
-    text = resources.files("innoproc").joinpath("templates/ui.toml").read_text("utf-8")
-    return tomllib.loads(text)
-
-
-def environment(config: Config) -> jinja2.Environment:
-    """The template tree: the project's own templates first (if configured), then ours."""
-    loader: jinja2.BaseLoader = jinja2.PackageLoader("innoproc", "templates")
-    if config.templates_dir:
-        own = jinja2.FileSystemLoader(config.path(config.templates_dir))
-        loader = jinja2.ChoiceLoader([own, loader])
-    return jinja2.Environment(
-        loader=loader,
-        autoescape=jinja2.select_autoescape(["html"]),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-
-
 class Renderer:
+    """Renders every page of the site from the gathered index, the answers to the questions
+    of ``queries/`` and what the project says of the dataset."""
+
     def __init__(
-        self,
-        index: Index,
-        ontology: Graph,
-        shapes: Graph,
-        answers: dict[str, tuple[Query, Result]],
-        description: Description,
+        self, index: Index, answers: dict[str, tuple[Query, Result]], description: Description
     ) -> None:
         self.index = index
         self.description = description
         self.config = index.config
-        self.ontology_graph = ontology
-        self.shapes_graph = shapes
         self.answers = answers
         self.queries = [query for query, _ in answers.values()]
         ui = interface_strings()
@@ -229,7 +202,7 @@ class Renderer:
             description=lambda r: self._text(r, DCTERMS.description, page.lang),
             counts=counts,
             dataset=self.description,
-            dumps=[(f"{self.description.dump}.{ext}", name) for ext, name in DUMP_FORMATS],
+            dumps=[(f"{self.description.dump}.{f.extension}", f.label) for f in formats.dumped()],
             queries=self.queries,
         )
 
@@ -263,13 +236,13 @@ class Renderer:
             resource=resource,
             title=page.label(resource.iri),
             description=description,
-            statements=resource.statements,
+            statements=[(s.predicate, s.value, s.sources) for s in resource.statements],
             incoming=resource.incoming,
             conflicts=conflicts,
             memberships=memberships,
             formats=[
-                (f"id/{resource.path}.{ext}", FORMAT_NAMES[ext], MEDIA_TYPES[ext])
-                for ext in RDF_FORMATS
+                (f"id/{resource.path}.{f.extension}", f.label, f.media_type)
+                for f in formats.described()
             ],
             jsonld=self._schema_org(page, resource, description),
         )
@@ -288,59 +261,26 @@ class Renderer:
         )
 
     def ontology(self, page: Page) -> str:
-        graph = self.ontology_graph
-        vocab = self.config.vocab
-        own = sorted(
-            (
-                t
-                for t in graph.subjects(RDFS.isDefinedBy, URIRef(self.config.ontology_iri))
-                if str(t).startswith(vocab)
-            ),
-            key=str,
-        )
-        classes = [t for t in own if (t, RDF.type, OWL.Class) in graph]
-        properties = [t for t in own if t not in classes]
+        terms = self.index.ontology
         return self._render(
             "ontology.html",
             page,
             here="ontology.html",
             canonical=self.config.ontology_iri,
             ontology=URIRef(self.config.ontology_iri),
-            classes=classes,
-            properties=properties,
-            graph=graph,
-            anchor=lambda t: str(t).rsplit("#", 1)[-1],
-            definition=lambda t: self._literal(graph.objects(t, SKOS.definition), page.lang),
-            parents=lambda t: sorted(
-                set(graph.objects(t, RDFS.subClassOf)) | set(graph.objects(t, RDFS.subPropertyOf)),
-                key=str,
-            ),
-            domain=lambda t: sorted(graph.objects(t, RDFS.domain), key=str),
-            range_=lambda t: sorted(graph.objects(t, RDFS.range), key=str),
-            shapes=lambda t: self._shapes_of(t),
+            classes=[t for t in terms if t.is_class],
+            properties=[t for t in terms if not t.is_class],
+            definition=lambda t: choose(t.definitions, page.lang, self.config.languages),
         )
 
     # ------------------------------------------------------------------ helpers
 
-    def _shapes_of(self, term: Node) -> list[str]:
-        shapes = self.shapes_graph
-        found = set(shapes.subjects(SH.targetClass, term)) | set(shapes.subjects(SH.path, term))
-        return sorted(str(s).rsplit("#", 1)[-1] for s in found if isinstance(s, URIRef))
-
     def _text(self, resource: Resource, predicate: URIRef, lang: str) -> Value | None:
         values = [s.value for s in resource.statements if s.predicate == predicate]
-        literal = self._literal(values, lang)
+        literal = choose(values, lang, self.config.languages)
         if literal is None:
             return None
         return Value(text=str(literal), lang=literal.language if literal.language != lang else None)
-
-    def _literal(self, values: Iterable[Node], lang: str) -> Literal | None:
-        literals = sorted((v for v in values if isinstance(v, Literal)), key=term_key)
-        for wanted in (lang, *self.config.languages, None):
-            for literal in literals:
-                if literal.language == wanted:
-                    return literal
-        return literals[0] if literals else None
 
     def _schema_org(self, page: Page, resource: Resource, description: Value | None) -> str:
         kind = next((SCHEMA_TYPES[t] for t in resource.types if t in SCHEMA_TYPES), "Thing")

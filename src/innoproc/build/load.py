@@ -1,9 +1,12 @@
-"""Stage 1: read ``ontology/``, ``data/`` and ``shapes/`` into one dataset.
+"""Stage 1, load: read ``ontology/``, ``data/``, ``shapes/`` and ``catalogue/`` into one corpus.
 
 The ontology (and the model's vocabularies) go into the graph named by the ontology IRI. Each
 file in ``data/`` holds exactly one named graph, ``{base}id/source/{file stem}``: the claims of
 one source. Relative IRIs resolve against the configured base IRI. Anything that cannot be
 used raises :class:`InputError` naming the file, and the line and column or the resource.
+
+Every RDF file is read by one parser, Oxigraph's: the sources, the ontology, the shapes and the
+catalogue's codes.
 """
 
 from __future__ import annotations
@@ -17,14 +20,13 @@ from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.plugins.parsers.notation3 import BadSyntax
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from innoproc.config import Config, Description
 from innoproc.errors import InputError
 from innoproc.iris import InvalidIri, resource_path
-from innoproc.vocab import XSD
+from innoproc.rdf import XSD, Triple, from_ox, iri, quads
 
 
 @dataclass
@@ -67,25 +69,11 @@ class Corpus:
         return sorted(found)
 
 
-DEFAULT_GRAPH = URIRef("urn:x-rdflib:default")
-
-
-def quads(
-    dataset: Dataset, subject: Node | None = None
-) -> Iterator[tuple[Node, Node, Node, URIRef | None]]:
-    """The statements of ``dataset`` (about ``subject``, if given) with the name of their
-    graph, or None for the default graph."""
-    for s, p, o, g in dataset.quads((subject, None, None, None)):
-        name = getattr(g, "identifier", g)
-        yield s, p, o, (None if name is None or name == DEFAULT_GRAPH else URIRef(str(name)))
-
-
-Triple = tuple[Node, Node, Node]
 Source = tuple[URIRef, Path, list[Triple]]
 """One source's graph: its name, where it was read from, and its statements."""
 
 
-def load(config: Config, sources: Iterable[Source] | None = None) -> Corpus:
+def load_project(config: Config, sources: Iterable[Source] | None = None) -> Corpus:
     """Read the project into a :class:`Corpus`: the ontology and the shapes from their
     folders, the sources' graphs from ``data/`` or, when given, from ``sources``."""
     dataset = Dataset()
@@ -94,9 +82,9 @@ def load(config: Config, sources: Iterable[Source] | None = None) -> Corpus:
     )
     ontology = dataset.graph(URIRef(config.ontology_iri))
     for path in _files(config, config.ontology_dir, ".ttl"):
-        _parse(config, path, "turtle", ontology)
+        _read_into(config, path, ontology)
         corpus.graph_files[URIRef(config.ontology_iri)] = Path(config.ontology_dir)
-    for name, origin, triples in sources if sources is not None else read_data(config):
+    for name, origin, triples in sources if sources is not None else read_sources(config):
         if name in corpus.graph_files:
             raise InputError(f"{origin}: graph <{name}> is also in {corpus.graph_files[name]}")
         corpus.graph_files[name] = origin
@@ -104,13 +92,13 @@ def load(config: Config, sources: Iterable[Source] | None = None) -> Corpus:
         for triple in triples:
             target.add(triple)
     for path in _files(config, config.shapes_dir, ".ttl"):
-        _parse(config, path, "turtle", corpus.shapes)
+        _read_into(config, path, corpus.shapes)
     for prefix, namespace in corpus.shapes.namespaces():
         dataset.bind(prefix, namespace, override=False)
     return corpus
 
 
-def read_data(config: Config) -> Iterator[Source]:
+def read_sources(config: Config) -> Iterator[Source]:
     """The graphs of ``data/``, one file at a time."""
     for path in _files(config, config.data_dir, ".trig"):
         yield _read_source(config, path)
@@ -172,19 +160,31 @@ def _reading(rel: Path) -> Iterator[None]:
         raise InputError(f"{rel}: {exc}") from exc
 
 
-def parse_file(config: Config, path: Path, fmt: ox.RdfFormat) -> list[Triple]:
+def parse_file(
+    config: Config, path: Path, fmt: ox.RdfFormat = ox.RdfFormat.TURTLE
+) -> tuple[list[Triple], dict[str, str]]:
     """The statements of an RDF file that is not a source (the ontology, the shapes, the
-    catalogue's codes), read with Oxigraph's parser like the sources; blank nodes allowed."""
+    catalogue's codes) and the prefixes it declares, read with Oxigraph's parser like the
+    sources; blank nodes allowed."""
     rel = _rel(config, path)
     if not path.is_file():
         raise InputError(f"{rel}: file not found in {config.root}")
     out: list[Triple] = []
     with _reading(rel), _quiet_rdflib():
-        for quad in ox.parse(path=str(path), format=fmt, base_iri=config.base_iri):
+        parser = ox.parse(path=str(path), format=fmt, base_iri=config.base_iri)
+        for quad in parser:
             statement = (from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object))
             _check_literal(rel, *statement)
             out.append(statement)
-    return out
+    return out, dict(parser.prefixes)
+
+
+def _read_into(config: Config, path: Path, graph: Graph) -> None:
+    triples, prefixes = parse_file(config, path)
+    for triple in triples:
+        graph.add(triple)
+    for prefix, namespace in prefixes.items():
+        graph.bind(prefix, namespace)
 
 
 def statements(origin: Path, triples: Iterable[ox.Triple], base_iri: str) -> list[Triple]:
@@ -206,37 +206,10 @@ def statements(origin: Path, triples: Iterable[ox.Triple], base_iri: str) -> lis
                     except InvalidIri as exc:
                         raise InputError(f"{origin}: {exc}") from None
                     checked.add(term.value)
-            statement = (from_ox(s), _iri(p.value), from_ox(o))
+            statement = (from_ox(s), iri(p.value), from_ox(o))
             _check_literal(origin, *statement)
             out.append(statement)
     return out
-
-
-_IRIS: dict[str, URIRef] = {}
-_STRING = str(XSD.string)
-
-
-def _iri(value: str) -> URIRef:
-    """One :class:`URIRef` per IRI, however often the data names it."""
-    iri = _IRIS.get(value)
-    if iri is None:
-        iri = _IRIS[value] = URIRef(value)
-    return iri
-
-
-def from_ox(term: ox.NamedNode | ox.Literal | ox.BlankNode | ox.Triple) -> Node:
-    """An Oxigraph term as rdflib's (plain strings untyped, as rdflib has them)."""
-    if isinstance(term, ox.NamedNode):
-        return _iri(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        if term.datatype.value == _STRING:
-            return Literal(term.value)  # rdflib's form of a plain string
-        return Literal(term.value, datatype=_iri(term.datatype.value))
-    raise TypeError(f"unsupported term {term}")
 
 
 def _check_literal(rel: Path, s: Node, p: Node, o: Node) -> None:
@@ -244,21 +217,6 @@ def _check_literal(rel: Path, s: Node, p: Node, o: Node) -> None:
         raise InputError(
             f'{rel}: {s.n3()} {p.n3()} has a malformed value "{o}" for its datatype <{o.datatype}>'
         )
-
-
-def _parse(config: Config, path: Path, fmt: str, into: Graph) -> None:
-    rel = _rel(config, path)
-    try:
-        with _quiet_rdflib():
-            into.parse(path, format=fmt, publicID=config.base_iri)
-    except BadSyntax as exc:
-        raise InputError(_syntax_message(rel, exc)) from exc
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{rel}: not UTF-8 ({exc.reason} at byte {exc.start})") from exc
-    except Exception as exc:  # rdflib raises many kinds; each still names the file
-        raise InputError(f"{rel}: {exc}") from exc
-    for s, p, o in into:
-        _check_literal(rel, s, p, o)
 
 
 _ZONE = r"(Z|[+-]\d{2}:\d{2})?"
@@ -273,16 +231,6 @@ def _lexical_ok(literal: Literal) -> bool:
     """rdflib accepts any text as an xsd:gYear or xsd:gYearMonth; check the date types' forms."""
     pattern = _LEXICAL.get(literal.datatype) if literal.datatype else None
     return pattern is None or pattern.fullmatch(str(literal)) is not None
-
-
-def _syntax_message(rel: Path, exc: BadSyntax) -> str:
-    text: bytes | str = getattr(exc, "_str", b"")
-    data = text if isinstance(text, bytes) else text.encode("utf-8")
-    offset = int(getattr(exc, "_i", 0))
-    line = data.count(b"\n", 0, offset) + 1
-    column = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
-    why = getattr(exc, "_why", str(exc))
-    return f"{rel}:{line}:{column}: syntax error: {why}"
 
 
 @contextmanager

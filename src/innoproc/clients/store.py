@@ -1,7 +1,7 @@
-"""Talk to a SPARQL store over the standard protocols: run a query through SPARQLWrapper
-(SPARQL 1.1 Protocol), and put the dataset into the store with the SPARQL 1.1 Graph Store
-Protocol, one named graph per source, replacing those graphs so that loading twice is loading
-once.
+"""A SPARQL store, spoken to over the standard protocols: ask it a query through SPARQLWrapper
+(SPARQL 1.1 Protocol), read the sources' graphs from it for a build, and put the dataset into
+it with the SPARQL 1.1 Graph Store Protocol, one named graph per source, replacing those graphs
+so that putting it twice is putting it once.
 
 The store's default graph receives the union of the named graphs, each statement once, like the
 embedded endpoint's. Stores differ in what they call a union default graph (Oxigraph's, for one,
@@ -20,27 +20,38 @@ import pyoxigraph as ox
 from rdflib import URIRef
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 
+from innoproc.build.load import Corpus, Source, statements
 from innoproc.config import Config
 from innoproc.errors import InputError
-from innoproc.load import Corpus, Source, quads, statements
 from innoproc.query import Query, Result
+from innoproc.rdf import from_json, quads
 
 USER_AGENT = "innoproc"
 
 
-def absolute(query: Query, base_iri: str) -> str:
+def client(
+    endpoint: str, text: str, answer: str = JSON, timeout: float = 60.0, agent: str = USER_AGENT
+) -> SPARQLWrapper:
+    """A SPARQLWrapper client that POSTs ``text`` to ``endpoint`` and asks for ``answer``
+    (SPARQLWrapper's ``JSON`` or ``TURTLE``) within ``timeout`` seconds."""
+    made = SPARQLWrapper(endpoint, agent=agent)
+    made.setQuery(text)
+    made.setMethod(POST)
+    made.setReturnFormat(answer)
+    made.setTimeout(int(timeout))
+    return made
+
+
+def with_base(query: Query, base_iri: str) -> str:
     """The query text with a BASE line, so that a store resolves its relative IRIs like we do."""
     return f"BASE <{base_iri}>\n{query.text}"
 
 
-def run_remote(endpoint: str, query: Query, base_iri: str, timeout: float = 60.0) -> Result:
-    client = SPARQLWrapper(endpoint, agent=USER_AGENT)
-    client.setQuery(absolute(query, base_iri))
-    client.setMethod(POST)
-    client.setReturnFormat(JSON)
-    client.setTimeout(int(timeout))
+def query_endpoint(endpoint: str, query: Query, base_iri: str, timeout: float = 60.0) -> Result:
+    """Ask ``endpoint`` a SELECT or ASK ``query``; its answer as :class:`Result`."""
     try:
-        document: Any = client.queryAndConvert()
+        asked = client(endpoint, with_base(query, base_iri), JSON, timeout)
+        document: Any = asked.queryAndConvert()
     except Exception as exc:  # SPARQLWrapper raises many kinds; each names the problem
         raise InputError(f"{endpoint}: {exc}") from exc
     if not isinstance(document, dict):
@@ -49,24 +60,10 @@ def run_remote(endpoint: str, query: Query, base_iri: str, timeout: float = 60.0
         return Result(variables=[], rows=[], boolean=bool(document["boolean"]))
     variables = list(document["head"]["vars"])
     rows: list[tuple[Any, ...]] = [
-        tuple(_term(binding.get(v)) for v in variables)
+        tuple(from_json(binding.get(v)) for v in variables)
         for binding in document["results"]["bindings"]
     ]
     return Result(variables=variables, rows=rows)
-
-
-def _term(value: dict[str, str] | None) -> ox.NamedNode | ox.BlankNode | ox.Literal | None:
-    if value is None:
-        return None
-    if value["type"] == "uri":
-        return ox.NamedNode(value["value"])
-    if value["type"] == "bnode":
-        return ox.BlankNode(value["value"])
-    if "xml:lang" in value:
-        return ox.Literal(value["value"], language=value["xml:lang"])
-    if "datatype" in value:
-        return ox.Literal(value["value"], datatype=ox.NamedNode(value["datatype"]))
-    return ox.Literal(value["value"])
 
 
 def store_url(endpoint: str, store: str | None) -> str:
@@ -78,7 +75,7 @@ def store_url(endpoint: str, store: str | None) -> str:
     raise InputError(f"{endpoint}: give the store's Graph Store Protocol address with --store")
 
 
-def load_remote(corpus: Corpus, endpoint: str, store: str | None = None) -> dict[str, int]:
+def put_dataset(corpus: Corpus, endpoint: str, store: str | None = None) -> dict[str, int]:
     """PUT every named graph (each source and the ontology) into the store, replacing it, then
     check that the store holds as many statements in each as we sent. Returns those counts."""
     target = store_url(endpoint, store)
@@ -104,13 +101,13 @@ def load_remote(corpus: Corpus, endpoint: str, store: str | None = None) -> dict
         except (urllib.error.URLError, OSError) as exc:
             raise InputError(f"{target}: could not put graph <{name or 'default'}>: {exc}") from exc
         sent[name] = len(set(lines))
-    counted = run_remote(
+    counted = query_endpoint(
         endpoint,
         Query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"),
         corpus.config.base_iri,
     ).values()
     found = {row["g"]: int(row["n"]) for row in counted}
-    default = run_remote(endpoint, Query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"), "")
+    default = query_endpoint(endpoint, Query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"), "")
     found[""] = int(default.values()[0]["n"])
     wrong = {g: (n, found.get(g, 0)) for g, n in sent.items() if found.get(g, 0) != n}
     if wrong:
@@ -133,7 +130,7 @@ def read_store(
     told of every graph read. A store that does not answer, or stops answering, is an
     :class:`InputError` naming the graph."""
     prefix = config.base_iri + "id/source/"
-    listing = run_remote(
+    listing = query_endpoint(
         endpoint,
         Query(
             "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
@@ -146,13 +143,9 @@ def read_store(
     if not names:
         raise InputError(f"{endpoint}: the store holds no graph named {prefix}...")
     for name in names:
-        client = SPARQLWrapper(endpoint, agent=USER_AGENT)
-        client.setQuery(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}")
-        client.setMethod(POST)
-        client.setReturnFormat(TURTLE)
-        client.setTimeout(int(timeout))
+        text = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}"
         try:
-            body = client.query().response.read()
+            body = client(endpoint, text, TURTLE, timeout).query().response.read()
         except Exception as exc:  # SPARQLWrapper raises many kinds; each names the problem
             raise InputError(f"{endpoint}: stopped answering at <{name}>: {exc}") from exc
         origin = Path(str(name).removeprefix(config.base_iri))

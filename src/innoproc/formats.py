@@ -1,0 +1,140 @@
+"""The one table of formats: every writer of the build and every negotiator of the server reads
+it, so a format is added here and nowhere else.
+
+A format has a name (the value of the SPARQL protocol's ``format`` parameter), a label for
+people, a file extension, an IANA media type, the Oxigraph format that writes it, what it holds
+(a graph's triples, a dataset's quads, or a query's results), and the EU Publications Office's
+file type, for the catalogue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import pyoxigraph as ox
+
+FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
+IANA = "http://www.iana.org/assignments/media-types/"
+
+Holds = Literal["triples", "quads", "results", "page"]
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    """The ``format`` parameter's value that asks for it: ``turtle``, ``jsonld`` ..."""
+    label: str
+    """How people call it: ``Turtle``, ``JSON-LD`` ..."""
+    extension: str
+    """The file extension, without the dot: ``ttl``, ``nt.gz`` ..."""
+    media_type: str
+    """The IANA media type, without parameters."""
+    holds: Holds
+    """``triples`` (a graph), ``quads`` (named graphs too), ``results`` (SELECT and ASK
+    answers) or ``page`` (HTML)."""
+    rdf: ox.RdfFormat | None = None
+    """The Oxigraph format that parses and writes it (RDF formats)."""
+    results: ox.QueryResultsFormat | None = None
+    """The Oxigraph format that writes it (query results formats)."""
+    file_type: str | None = None
+    """The EU file type's code (``RDF_TURTLE``), for the catalogue."""
+    compression: str | None = None
+    """The media type of its compression (``application/gzip``), when it is compressed."""
+    aliases: tuple[str, ...] = ()
+    """Other ``format`` parameter values that ask for it."""
+    also_accepted: tuple[str, ...] = ()
+    """Other media types an ``Accept`` header may ask for it by."""
+    text: bool = False
+    """True when its media type takes a ``charset`` parameter (served as UTF-8)."""
+    described: bool = False
+    """True when the build writes every resource's description in it (``id/{kind}/{slug}``)."""
+    dumped: bool = False
+    """True when the build writes the whole dataset in it (``dumps/{name}``)."""
+
+    @property
+    def content_type(self) -> str:
+        """The ``Content-Type`` to serve it with."""
+        return f"{self.media_type}; charset=utf-8" if self.text else self.media_type
+
+    @property
+    def file_type_iri(self) -> str | None:
+        return FILE_TYPE + self.file_type if self.file_type else None
+
+
+FORMATS: tuple[Format, ...] = (
+    Format(
+        "trig", "TriG", "trig", "application/trig", "quads", ox.RdfFormat.TRIG,
+        file_type="RDF_TRIG", dumped=True,
+    ),
+    Format(
+        "nquads", "N-Quads", "nq", "application/n-quads", "quads", ox.RdfFormat.N_QUADS,
+        file_type="RDF_N_QUADS", dumped=True,
+    ),
+    Format(
+        "turtle", "Turtle", "ttl", "text/turtle", "triples", ox.RdfFormat.TURTLE,
+        file_type="RDF_TURTLE", aliases=("ttl",), text=True, described=True, dumped=True,
+    ),
+    Format(
+        "ntriples", "N-Triples", "nt", "application/n-triples", "triples",
+        ox.RdfFormat.N_TRIPLES, file_type="RDF_N_TRIPLES", aliases=("nt",), described=True,
+        dumped=True,
+    ),
+    Format(
+        "ntriples-gzip", "N-Triples (gzip)", "nt.gz", "application/n-triples", "triples",
+        ox.RdfFormat.N_TRIPLES, file_type="RDF_N_TRIPLES", compression="application/gzip",
+        dumped=True,
+    ),
+    Format(
+        "jsonld", "JSON-LD", "jsonld", "application/ld+json", "triples", ox.RdfFormat.JSON_LD,
+        file_type="JSON_LD", aliases=("json-ld",), described=True, dumped=True,
+    ),
+    Format(
+        "rdfxml", "RDF/XML", "rdf", "application/rdf+xml", "triples", ox.RdfFormat.RDF_XML,
+        file_type="RDF_XML", aliases=("xml-rdf",), described=True,
+    ),
+    Format(
+        "json", "SPARQL JSON", "srj", "application/sparql-results+json", "results",
+        results=ox.QueryResultsFormat.JSON, also_accepted=("application/json",),
+    ),
+    Format(
+        "xml", "SPARQL XML", "srx", "application/sparql-results+xml", "results",
+        results=ox.QueryResultsFormat.XML, also_accepted=("application/xml",),
+    ),
+    Format(
+        "csv", "CSV", "csv", "text/csv", "results", results=ox.QueryResultsFormat.CSV, text=True,
+    ),
+    Format(
+        "tsv", "TSV", "tsv", "text/tab-separated-values", "results",
+        results=ox.QueryResultsFormat.TSV, text=True,
+    ),
+    Format("html", "HTML", "html", "text/html", "page", file_type="HTML", text=True),
+)  # fmt: skip
+
+
+def by_name(name: str) -> Format | None:
+    """The format a ``format`` parameter asks for (its name or an alias), or None."""
+    for fmt in FORMATS:
+        if name == fmt.name or name in fmt.aliases:
+            return fmt
+    return None
+
+
+def by_extension(extension: str) -> Format | None:
+    """The format of files ending in ``.{extension}`` (the first such, uncompressed), or None."""
+    return next((f for f in FORMATS if f.extension == extension.lstrip(".")), None)
+
+
+def described() -> list[Format]:
+    """The formats of every resource's description, in the table's order."""
+    return [f for f in FORMATS if f.described]
+
+
+def dumped() -> list[Format]:
+    """The formats of the dumps of the whole dataset, in the table's order."""
+    return [f for f in FORMATS if f.dumped]
+
+
+def holding(*kinds: Holds) -> list[Format]:
+    """The formats that hold any of ``kinds`` (``results``; ``triples`` ...), in order."""
+    return [f for f in FORMATS if f.holds in kinds]

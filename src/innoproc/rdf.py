@@ -1,0 +1,219 @@
+"""The RDF plumbing every stage shares: namespaces, term conversion between rdflib, Oxigraph and
+SPARQL JSON (both ways), a total order on terms, the statements of a dataset with their graph,
+the union of the named graphs, and the choice of a literal by language.
+
+rdflib holds the graph that pySHACL validates and that the stages gather; Oxigraph parses,
+serialises and answers queries. Terms cross between the two here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Literal, Namespace, URIRef
+from rdflib.namespace import (
+    DCAT,
+    DCTERMS,
+    FOAF,
+    ORG,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SKOS,
+    TIME,
+    VOID,
+    XSD,
+)
+from rdflib.term import Node
+
+# ------------------------------------------------------------------ namespaces
+
+CV = Namespace("http://data.europa.eu/m8g/")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+SKOSXL = Namespace("http://www.w3.org/2008/05/skos-xl#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+AUTHORITY = "http://publications.europa.eu/resource/authority/"
+"""The EU Publications Office's authority tables (countries, languages, file types ...)."""
+COUNTRY = AUTHORITY + "country/"
+WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
+
+
+def ip(base_iri: str) -> Namespace:
+    """The project's own terms: ``{base}ontology#``."""
+    return Namespace(base_iri + "ontology#")
+
+
+# ------------------------------------------------------------------ terms
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+Triple = tuple[Node, Node, Node]
+
+_IRIS: dict[str, URIRef] = {}
+_STRING = str(XSD.string)
+
+
+def iri(value: str) -> URIRef:
+    """One :class:`URIRef` per IRI, however often the data names it."""
+    found = _IRIS.get(value)
+    if found is None:
+        found = _IRIS[value] = URIRef(value)
+    return found
+
+
+def from_ox(term: Term) -> Node:
+    """An Oxigraph term as rdflib's (plain strings untyped, as rdflib has them)."""
+    if isinstance(term, ox.NamedNode):
+        return iri(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        if term.datatype.value == _STRING:
+            return Literal(term.value)  # rdflib's form of a plain string
+        return Literal(term.value, datatype=iri(term.datatype.value))
+    raise TypeError(f"unsupported term {term}")
+
+
+def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """An rdflib term as Oxigraph's."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"cannot store {term!r}")
+
+
+def ox_triple(s: Node, p: Node, o: Node) -> ox.Triple:
+    return ox.Triple(to_ox(s), to_ox(p), to_ox(o))  # type: ignore[arg-type]
+
+
+def ox_quad(s: Node, p: Node, o: Node, g: Node) -> ox.Quad:
+    return ox.Quad(to_ox(s), to_ox(p), to_ox(o), to_ox(g))  # type: ignore[arg-type]
+
+
+def from_json(value: dict[str, str] | None) -> ox.NamedNode | ox.BlankNode | ox.Literal | None:
+    """A term of the SPARQL 1.1 Query Results JSON Format as Oxigraph's."""
+    if value is None:
+        return None
+    if value["type"] == "uri":
+        return ox.NamedNode(value["value"])
+    if value["type"] == "bnode":
+        return ox.BlankNode(value["value"])
+    if "xml:lang" in value:
+        return ox.Literal(value["value"], language=value["xml:lang"])
+    if "datatype" in value:
+        return ox.Literal(value["value"], datatype=ox.NamedNode(value["datatype"]))
+    return ox.Literal(value["value"])
+
+
+def to_json(term: Term) -> dict[str, str]:
+    """An Oxigraph term in the SPARQL 1.1 Query Results JSON Format."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != _STRING:
+            out["datatype"] = term.datatype.value
+        return out
+    return {"type": "triple", "value": str(term)}
+
+
+def plain(term: Term) -> str:
+    """An IRI's text, a literal's lexical form, a blank node's label."""
+    if isinstance(term, ox.NamedNode | ox.Literal | ox.BlankNode):
+        return term.value
+    return str(term)
+
+
+# ------------------------------------------------------------------ order
+
+
+def term_key(node: Node) -> tuple[str, str, str, str]:
+    """A total, stable order on RDF terms: kind, text, language, datatype. Sorting by it
+    (never by hash order) is what makes every output byte-identical from run to run."""
+    if isinstance(node, Literal):
+        return ("literal", str(node), node.language or "", str(node.datatype or ""))
+    return (type(node).__name__, str(node), "", "")
+
+
+def statement_key(statement: Iterable[Node | None]) -> tuple[tuple[str, ...], ...]:
+    """The order of triples and quads: term by term (a default graph's None left out)."""
+    return tuple(term_key(t) for t in statement if t is not None)
+
+
+# ------------------------------------------------------------------ datasets
+
+DEFAULT_GRAPH = URIRef("urn:x-rdflib:default")
+
+
+def quads(
+    dataset: Dataset, subject: Node | None = None
+) -> Iterator[tuple[Node, Node, Node, URIRef | None]]:
+    """The statements of ``dataset`` (about ``subject``, if given) with the name of their
+    graph, or None for the default graph."""
+    for s, p, o, g in dataset.quads((subject, None, None, None)):
+        name = getattr(g, "identifier", g)
+        yield s, p, o, (None if name is None or name == DEFAULT_GRAPH else URIRef(str(name)))
+
+
+def union_store(dataset: Dataset) -> ox.Store:
+    """An in-memory Oxigraph store holding every named graph of ``dataset``, and their union
+    (as a set of triples) as its default graph."""
+    store = ox.Store()
+    store.bulk_extend(
+        ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph)  # type: ignore[arg-type]
+        for s, p, o, name in quads(dataset)
+        if name is not None
+        for graph in (ox.NamedNode(str(name)), ox.DefaultGraph())
+    )
+    return store
+
+
+# ------------------------------------------------------------------ labels
+
+
+def choose(literals: Iterable[Any], language: str, languages: Iterable[str]) -> Literal | None:
+    """The literal for a reader of ``language``: in that language, else in each of
+    ``languages`` in their order, else an untagged one, else the first in term order. The one
+    fallback order of the site, its files and its messages."""
+    found = sorted((v for v in literals if isinstance(v, Literal)), key=term_key)
+    for wanted in (language, *languages, None):
+        for literal in found:
+            if literal.language == wanted:
+                return literal
+    return found[0] if found else None
+
+
+__all__ = [
+    "CV",
+    "DCAT",
+    "DCTERMS",
+    "FOAF",
+    "ORG",
+    "OWL",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "SH",
+    "SKOS",
+    "SKOSXL",
+    "TIME",
+    "VOID",
+    "XSD",
+]
