@@ -1,0 +1,126 @@
+"""The build's pure parts on the tiny project: paths and links, the gathered index, a
+resource's description, the questions' answers, and a whole build of it."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from rdflib import Literal, URIRef
+
+from innoproc.build.dump import describe
+from innoproc.build.gather import Index, linkable, page_path
+from innoproc.build.load import Corpus
+from innoproc.build.pipeline import build
+from innoproc.build.render import relative_url
+from innoproc.config import Config
+from innoproc.errors import InputError
+from innoproc.query import Query, QueryError, execute, load_queries
+from innoproc.rdf import COUNTRY, SKOS, union_store
+
+from .conftest import BASE, PROJECT
+
+ALPHA = URIRef(BASE + "id/initiative/alpha")
+BETA = URIRef(BASE + "id/initiative/beta")
+
+
+@pytest.mark.parametrize(
+    ("page", "target", "link"),
+    [
+        ("en/initiative/alpha.html", "en/index.html", "../index.html"),
+        ("en/initiative/alpha.html", "en/initiative/beta.html", "beta.html"),
+        ("en/initiative/alpha.html", "id/initiative/alpha.ttl", "../../id/initiative/alpha.ttl"),
+        ("index.html", "nl/index.html", "nl/index.html"),
+        ("en/index.html", "assets/style.css", "../assets/style.css"),
+    ],
+)
+def test_links_are_relative(page: str, target: str, link: str) -> None:
+    assert relative_url(page, target) == link
+
+
+def test_page_paths(tiny_config: Config) -> None:
+    assert page_path(tiny_config, ALPHA) == "initiative/alpha"
+    assert page_path(tiny_config, URIRef(COUNTRY + "NLD")) == "country/NLD"
+    assert page_path(tiny_config, URIRef("https://elsewhere.org/id/x")) is None
+    assert page_path(tiny_config, Literal(BASE + "id/initiative/alpha")) is None
+
+
+def test_only_web_and_mail_addresses_become_links() -> None:
+    assert linkable(URIRef("https://example.org/"))
+    assert linkable(URIRef("mailto:someone@example.org"))
+    assert not linkable(URIRef("javascript:alert(1)"))
+    assert not linkable(Literal("https://example.org/"))
+
+
+def test_the_index_holds_labels_links_and_terms(tiny_index: Index) -> None:
+    assert tiny_index.label(ALPHA, "nl") == "Alfa"
+    assert tiny_index.label(ALPHA, "de") == "Alfa"  # the configured languages, in order
+    assert tiny_index.label(URIRef(BASE + "id/initiative/gamma"), "en") == "gamma"
+    assert [s for s, _, _ in tiny_index.resources[BETA].incoming] == [ALPHA]
+    assert tiny_index.problems == []
+    terms = {t.anchor: t for t in tiny_index.ontology}
+    assert sorted(terms) == ["Initiative", "Source", "statedIn"]
+    assert terms["Initiative"].is_class and not terms["statedIn"].is_class
+    assert terms["Initiative"].shapes == ["Initiative"]
+
+
+def test_a_description_holds_its_statements_incoming_links_and_labels(
+    tiny_index: Index,
+) -> None:
+    triples = describe(tiny_index, tiny_index.resources[BETA])
+    assert triples[0][0] == BETA  # its own statements first
+    assert (ALPHA, URIRef("http://www.w3.org/ns/org#subOrganizationOf"), BETA) in triples
+    assert (ALPHA, SKOS.prefLabel, Literal("Alpha", lang="en")) in triples
+    assert describe(tiny_index, tiny_index.resources[BETA]) == triples
+
+
+def test_questions_are_read_and_answered(tiny: Corpus) -> None:
+    [query] = load_queries(PROJECT / "queries")
+    assert query.question == {
+        "en": "Which initiatives are there?",
+        "nl": "Welke initiatieven zijn er?",
+    }
+    result = execute(union_store(tiny.dataset), query, tiny.config.base_iri)
+    assert [row["label"] for row in result.values()] == ["Alpha", "Beta"]
+    assert result.render("csv").splitlines()[0] == "initiative,label"
+
+
+def test_a_graph_answer_refuses_table_formats(tiny: Corpus) -> None:
+    query = Query("CONSTRUCT { ?s a ?t } WHERE { ?s a ?t }")
+    result = execute(union_store(tiny.dataset), query, tiny.config.base_iri)
+    assert result.graph and result.render("table").endswith(" .\n")
+    for fmt in ("json", "csv", "tsv", "xml"):
+        with pytest.raises(QueryError, match=f"--format {fmt} is for SELECT and ASK"):
+            result.render(fmt)
+
+
+def test_a_malformed_query_is_an_input_error(tiny: Corpus) -> None:
+    query = Query("SELECT ?x WHERE { ?x", path=Path("queries/broken.rq"))
+    with pytest.raises(InputError, match=r"^queries/broken\.rq: "):
+        execute(union_store(tiny.dataset), query, tiny.config.base_iri)
+
+
+def test_the_tiny_project_builds_byte_identically(tiny_config: Config, tmp_path: Path) -> None:
+    def digest(folder: Path) -> dict[str, str]:
+        return {
+            str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*"))
+            if p.is_file()
+        }
+
+    first = build(tiny_config, tmp_path / "one")
+    assert first.problems == []
+    files = digest(first.out)
+    for expected in (
+        "index.html",
+        "en/initiative/alpha.html",
+        "id/initiative/alpha.rdf",
+        "dumps/tiny.trig",
+        "catalog.ttl",
+        "void.ttl",
+        "validation-report.ttl",
+    ):
+        assert expected in files
+    assert "Een kleine graaf om te testen." in (first.out / "nl/index.html").read_text()
+    assert digest(build(tiny_config, tmp_path / "two").out) == files
