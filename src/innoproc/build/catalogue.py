@@ -16,7 +16,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 
 from innoproc import formats
-from innoproc.build.load import Corpus, parse_file
+from innoproc.build.load import Corpus, parse_file, parse_rdf
 from innoproc.formats import IANA
 from innoproc.rdf import (
     AUTHORITY,
@@ -234,7 +234,8 @@ def codes(corpus: Corpus) -> Graph:
 def dcat_ap_violations(catalogue: Graph, shapes_dir: Path, known: Graph) -> dict[str, list[str]]:
     """Validate the catalogue with DCAT-AP's official shapes, profile by profile, knowing what
     ``known`` (:func:`codes`) says of the codes it uses; the messages of every violation, per
-    profile. Raises FileNotFoundError naming what is missing."""
+    profile. Raises FileNotFoundError naming what is missing, :class:`InputError` for a file
+    that does not parse."""
     from pyshacl import validate as shacl_validate
 
     data = Graph()
@@ -249,7 +250,8 @@ def dcat_ap_violations(catalogue: Graph, shapes_dir: Path, known: Graph) -> dict
             path = shapes_dir / name
             if not path.is_file():
                 raise FileNotFoundError(f"DCAT-AP shapes not found: {path}")
-            shapes.parse(path, format="turtle")
+            for triple in parse_rdf(path, path)[0]:
+                shapes.add(triple)
         _, report, _ = shacl_validate(
             data, shacl_graph=shapes, inference="none", allow_warnings=True, allow_infos=True
         )

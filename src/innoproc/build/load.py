@@ -163,18 +163,27 @@ def _reading(rel: Path) -> Iterator[None]:
 def parse_file(
     config: Config, path: Path, fmt: ox.RdfFormat = ox.RdfFormat.TURTLE
 ) -> tuple[list[Triple], dict[str, str]]:
-    """The statements of an RDF file that is not a source (the ontology, the shapes, the
-    catalogue's codes) and the prefixes it declares, read with Oxigraph's parser like the
-    sources; blank nodes allowed."""
+    """The statements of an RDF file of the project that is not a source (the ontology, the
+    shapes, the catalogue's codes) and the prefixes it declares: :func:`parse_rdf` with the
+    project's base IRI, naming the file from the project's folder."""
     rel = _rel(config, path)
     if not path.is_file():
         raise InputError(f"{rel}: file not found in {config.root}")
+    return parse_rdf(path, rel, fmt, config.base_iri)
+
+
+def parse_rdf(
+    path: Path, shown: Path, fmt: ox.RdfFormat = ox.RdfFormat.TURTLE, base_iri: str | None = None
+) -> tuple[list[Triple], dict[str, str]]:
+    """The statements of an RDF file and the prefixes it declares, read with Oxigraph's parser
+    like the sources, blank nodes allowed; a file that cannot be read is an
+    :class:`InputError` naming it as ``shown`` (and the line and column)."""
     out: list[Triple] = []
-    with _reading(rel), _quiet_rdflib():
-        parser = ox.parse(path=str(path), format=fmt, base_iri=config.base_iri)
+    with _reading(shown), _quiet_rdflib():
+        parser = ox.parse(path=str(path), format=fmt, base_iri=base_iri)
         for quad in parser:
             statement = (from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object))
-            _check_literal(rel, *statement)
+            _check_literal(shown, *statement)
             out.append(statement)
     return out, dict(parser.prefixes)
 
