@@ -19,11 +19,11 @@ import re
 from pathlib import Path
 
 from innoproc.errors import InputError
+from innoproc.rdf import COUNTRY
 
 MAX_SLUG = 120
 KIND = re.compile(r"[a-z]+(?:-[a-z]+)*")
 SLUG = re.compile(r"[a-z0-9-]*[a-z0-9][a-z0-9-]*")
-COUNTRY = "http://publications.europa.eu/resource/authority/country/"
 COUNTRY_CODE = re.compile(r"[A-Z]{3}")
 RESERVED_KINDS = {
     "country": "the EU countries' pages live there",

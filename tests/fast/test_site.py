@@ -39,11 +39,14 @@ def test_links_are_relative(page: str, target: str, link: str) -> None:
     assert relative_url(page, target) == link
 
 
-def test_page_paths(tiny_config: Config) -> None:
-    assert page_path(tiny_config, ALPHA) == "initiative/alpha"
-    assert page_path(tiny_config, URIRef(COUNTRY + "NLD")) == "country/NLD"
-    assert page_path(tiny_config, URIRef("https://elsewhere.org/id/x")) is None
-    assert page_path(tiny_config, Literal(BASE + "id/initiative/alpha")) is None
+def test_page_paths(tiny: Corpus) -> None:
+    source = [URIRef(BASE + "id/source/note")]
+    assert page_path(tiny, ALPHA, source) == "initiative/alpha"
+    assert page_path(tiny, URIRef(COUNTRY + "NLD"), source) == "country/NLD"
+    assert page_path(tiny, URIRef("https://elsewhere.org/id/x"), source) is None
+    assert page_path(tiny, Literal(BASE + "id/initiative/alpha"), source) is None
+    with pytest.raises(InputError, match=r"^data/sources/note\.trig: <.*>: the slug"):
+        page_path(tiny, URIRef(BASE + "id/initiative/a..b"), source)
 
 
 def test_only_web_and_mail_addresses_become_links() -> None:
