@@ -4,6 +4,7 @@ resource's description, the questions' answers, and a whole build of it."""
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,9 +12,10 @@ from rdflib import Literal, URIRef
 
 from innoproc.build.dump import describe
 from innoproc.build.gather import Index, linkable, page_path
-from innoproc.build.load import Corpus
+from innoproc.build.load import Corpus, load_project
 from innoproc.build.pipeline import build
 from innoproc.build.render import relative_url
+from innoproc.build.validate import validate
 from innoproc.config import Config
 from innoproc.errors import InputError
 from innoproc.query import Query, QueryError, execute, load_queries
@@ -127,3 +129,14 @@ def test_the_tiny_project_builds_byte_identically(tiny_config: Config, tmp_path:
         assert expected in files
     assert "Een kleine graaf om te testen." in (first.out / "nl/index.html").read_text()
     assert digest(build(tiny_config, tmp_path / "two").out) == files
+
+
+def test_shapes_pyshacl_cannot_use_are_an_input_error(tmp_path: Path) -> None:
+    """Regression: a malformed SPARQL constraint in shapes/ crashed validation with pySHACL's
+    traceback (exit 1) instead of naming shapes/ (exit 2)."""
+    shutil.copytree(PROJECT, tmp_path / "project")
+    with (tmp_path / "project/shapes/tiny.ttl").open("a") as shapes:
+        shapes.write('\nsx:Resource sh:sparql [ sh:select "SELECT $this WHERE { $this" ] .\n')
+    corpus = load_project(Config.load(tmp_path / "project"))
+    with pytest.raises(InputError, match=r"^shapes/: pySHACL cannot use the shapes"):
+        validate(corpus)

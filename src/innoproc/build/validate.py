@@ -11,12 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from pyparsing import ParseBaseException
 from pyshacl import validate as shacl_validate
+from pyshacl.errors import ReportableRuntimeError
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from innoproc.build.load import Corpus
 from innoproc.build.parallel import in_parallel
+from innoproc.errors import InputError
 from innoproc.rdf import OWL, RDF, RDFS, SH, SKOS, choose, ip, quads
 
 SEVERITY_ORDER = {SH.Violation: 0, SH.Warning: 1, SH.Info: 2}
@@ -106,15 +109,21 @@ TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsO
 
 
 def _check(data: Graph, shapes: Graph) -> tuple[bool, Graph]:
-    """pySHACL's verdict and report."""
-    conforms, results, _ = shacl_validate(
-        data,
-        shacl_graph=shapes,
-        inference="none",
-        advanced=True,
-        allow_warnings=True,
-        allow_infos=True,
-    )
+    """pySHACL's verdict and report; shapes it cannot use (a malformed SPARQL constraint, a
+    path that is no path) are an :class:`InputError` naming ``shapes/``."""
+    try:
+        conforms, results, _ = shacl_validate(
+            data,
+            shacl_graph=shapes,
+            inference="none",
+            advanced=True,
+            allow_warnings=True,
+            allow_infos=True,
+        )
+    except ReportableRuntimeError as exc:
+        raise InputError(f"shapes/: pySHACL cannot use the shapes: {exc.message}") from exc
+    except ParseBaseException as exc:  # a SPARQL constraint or target that does not parse
+        raise InputError(f"shapes/: pySHACL cannot use the shapes: SPARQL {exc}") from exc
     return bool(conforms), results
 
 
