@@ -14,8 +14,9 @@ from typing import Literal
 
 import pyoxigraph as ox
 
-FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
-IANA = "http://www.iana.org/assignments/media-types/"
+from innoproc.rdf import AUTHORITY
+
+FILE_TYPE = AUTHORITY + "file-type/"
 
 Holds = Literal["triples", "quads", "results", "page"]
 

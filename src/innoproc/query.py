@@ -27,7 +27,7 @@ import pyoxigraph as ox
 
 from innoproc.errors import InputError
 from innoproc.iris import MAX_SLUG, SLUG
-from innoproc.rdf import Term, plain, to_json
+from innoproc.rdf import XSD, Term, plain, to_json
 
 
 class QueryError(InputError):
@@ -197,7 +197,7 @@ def render_xml(result: Result) -> str:
                 elif isinstance(term, ox.Literal):
                     if term.language:
                         attribute = f" xml:lang={quoteattr(term.language)}"
-                    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+                    elif term.datatype.value != str(XSD.string):
                         attribute = f" datatype={quoteattr(term.datatype.value)}"
                     else:
                         attribute = ""

@@ -41,6 +41,8 @@ AUTHORITY = "http://publications.europa.eu/resource/authority/"
 """The EU Publications Office's authority tables (countries, languages, file types ...)."""
 COUNTRY = AUTHORITY + "country/"
 WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
+IANA = "http://www.iana.org/assignments/media-types/"
+"""IANA's media types, as DCAT-AP names them."""
 
 
 def ip(base_iri: str) -> Namespace:

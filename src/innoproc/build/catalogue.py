@@ -17,12 +17,12 @@ from rdflib import Graph, Literal, URIRef
 
 from innoproc import formats
 from innoproc.build.load import Corpus, parse_file, parse_rdf
-from innoproc.formats import IANA
 from innoproc.rdf import (
     AUTHORITY,
     DCAT,
     DCTERMS,
     FOAF,
+    IANA,
     OWL,
     RDF,
     SH,
