@@ -33,6 +33,7 @@ MEDIA_TYPES = {
     ".ttl": "text/turtle; charset=utf-8",
     ".jsonld": "application/ld+json",
     ".nt": "application/n-triples",
+    ".rdf": "application/rdf+xml",
     ".nq": "application/n-quads",
     ".trig": "application/trig",
     ".html": "text/html; charset=utf-8",
