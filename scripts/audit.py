@@ -28,9 +28,9 @@ from rdflib.term import Node
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from innoproc.build.load import Corpus, load_project  # noqa: E402
 from innoproc.config import Config  # noqa: E402
-from innoproc.load import Corpus, load, quads  # noqa: E402
-from innoproc.vocab import DCTERMS, PROV, RDF, SKOS  # noqa: E402
+from innoproc.rdf import DCTERMS, PROV, RDF, SKOS, quads  # noqa: E402
 
 PREFIXES = {
     "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf:",
@@ -95,7 +95,7 @@ class Auditor:
                 by_subject[s].append((p, o))
         head = dict.fromkeys(HEAD, "")
         for p, o in by_subject.get(source, []):
-            if p in head:
+            if isinstance(p, URIRef) and p in head:
                 head[p] = (head[p] + " | " if head[p] else "") + self.show(o)
         untitled = any(str(p).endswith("#untitled") for p, _ in by_subject.get(source, []))
         count = sum(len(v) for v in by_subject.values())
@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.slugs and not args.all:
         parser.error("name one or more source slugs, or --all")
     config = Config.load(ROOT)
-    corpus = load(config)
+    corpus = load_project(config)
     auditor = Auditor(corpus, config)
     slugs = (
         [str(g).removeprefix(config.base_iri + "id/source/") for g in corpus.source_graphs]

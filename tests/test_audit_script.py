@@ -6,8 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from innoproc.build.load import Corpus
 from innoproc.config import Config
-from innoproc.load import Corpus, quads
+from innoproc.rdf import quads
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts/audit.py"

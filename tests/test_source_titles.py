@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from rdflib import Literal, URIRef
 
+from innoproc.build.load import Corpus
 from innoproc.config import Config
-from innoproc.load import Corpus, quads
-from innoproc.vocab import DCTERMS, FOAF, SKOS
+from innoproc.rdf import DCTERMS, FOAF, SKOS, quads
 
 RECORDED = json.loads((Path(__file__).parent / "quoted_text.json").read_text("utf-8"))
 QUOTING = {
@@ -43,7 +43,9 @@ def _quoted(corpus: Corpus, config: Config) -> set[tuple[str, str, str, str, str
     found = set()
     graphs = set(corpus.source_graphs)
     for s, p, o, g in quads(corpus.dataset):
-        if g not in graphs or p not in names or s == g or not isinstance(o, Literal):
+        if g not in graphs or not isinstance(p, URIRef) or p not in names:
+            continue
+        if s == g or not isinstance(o, Literal):
             continue
         found.add(
             (_slug(config, g), str(s).replace(config.base_iri, ""), names[p], str(o), o.language)
@@ -59,12 +61,15 @@ def test_every_source_has_a_recorded_title(corpus: Corpus, config: Config) -> No
 def test_source_title_is_the_documents_own(slug: str, corpus: Corpus, config: Config) -> None:
     source = URIRef(config.base_iri + "id/source/" + slug)
     graph = corpus.dataset.graph(source)
-    titles = [(str(t), t.language) for t in graph.objects(source, DCTERMS.title)]
+    titles = [
+        (str(t), t.language if isinstance(t, Literal) else None)
+        for t in graph.objects(source, DCTERMS.title)
+    ]
     untitled = graph.value(source, URIRef(config.base_iri + UNTITLED))
     recorded = RECORDED["titles"][slug]
     if recorded is None:
         assert titles == [], f"{slug}: recorded as untitled, but the data gives {titles}"
-        assert untitled is not None and untitled.toPython() is True, slug
+        assert isinstance(untitled, Literal) and untitled.toPython() is True, slug
     else:
         assert titles == [(recorded["title"], recorded["lang"])], slug
         assert untitled is None, f"{slug}: has a title and says it is untitled"
