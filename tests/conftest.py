@@ -19,6 +19,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -127,22 +128,42 @@ def start_oxigraph(location: Path, read_only: bool = False) -> tuple[subprocess.
             time.sleep(0.2)
 
 
-@contextmanager
-def serving(site: Path, config: Config, workers: int = 1, **settings: object) -> Iterator[str]:
-    """``innoproc serve``'s server for the built ``site`` on a free loopback port, in a thread;
-    yields its address (no trailing slash)."""
-    from innoproc.serve import make_server
+class Address(str):
+    """A running server's address, which also holds its application (``app.state.site``)."""
 
-    httpd = make_server(
+    app: Any
+
+    def __new__(cls, address: str, app: Any) -> Address:
+        made = super().__new__(cls, address)
+        made.app = app
+        return made
+
+
+@contextmanager
+def serving(site: Path, config: Config, workers: int = 1, **settings: object) -> Iterator[Address]:
+    """``innoproc serve``'s server (the same application and uvicorn settings) for the built
+    ``site`` on a free loopback port, in a thread; yields its address (no trailing slash)."""
+    import uvicorn
+
+    from innoproc.serve import make_app
+    from innoproc.serve.app import SERVER_SETTINGS
+
+    app = make_app(
         dataclasses.replace(config, output=str(site), **settings),  # type: ignore[arg-type]
-        "127.0.0.1",
-        0,
         workers,
     )
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", **SERVER_SETTINGS))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
     thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
     try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+        yield Address(f"http://127.0.0.1:{listener.getsockname()[1]}", app)
     finally:
-        httpd.shutdown()
-        httpd.server_close()
+        server.should_exit = True
+        thread.join(timeout=30)
+        listener.close()

@@ -12,11 +12,12 @@ import time
 import urllib.parse
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import cast
 
 import pytest
 from click.testing import CliRunner
 
-from conftest import serving
+from conftest import Address, serving
 from innoproc.cli import main
 from innoproc.config import Config
 from test_server import get
@@ -142,13 +143,13 @@ def test_hole_1_honest_queries_that_say_service_are_answered(server: str) -> Non
 def test_hole_1_a_worker_cannot_reach_the_network(trap: Trap, site: Path, config: Config) -> None:
     """The second line: the query engine itself, handed a SERVICE query directly, fetches
     nothing (the workers run without a network)."""
-    from innoproc.query import Query
-    from innoproc.sparql import Pool
+    from innoproc.serve.protocol import Request
+    from innoproc.serve.workers import Pool
 
     pool = Pool(site / "dumps/innoproc.nq", config.base_iri, size=1, timeout=10)
     try:
         text = f"SELECT * WHERE {{ SERVICE <{trap.url}> {{ ?s ?p ?o }} }}"
-        answer = pool.run(Query(text), "json")
+        answer = pool.run(Request(text))
     finally:
         pool.close()
     assert trap.hits == 0
@@ -158,21 +159,9 @@ def test_hole_1_a_worker_cannot_reach_the_network(trap: Trap, site: Path, config
 # ---------------------------------------------------------------- hole 2: dead workers
 
 
-def worker_pids() -> set[int]:
-    """This process's query workers (children started by multiprocessing's spawn)."""
-    pids = set()
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-            cmdline = (entry / "cmdline").read_bytes()
-        except OSError:
-            continue
-        state, parent = stat.rsplit(")", 1)[1].split()[:2]
-        if int(parent) == os.getpid() and state != "Z" and b"spawn_main" in cmdline:
-            pids.add(int(entry.name))
-    return pids
+def worker_pids(address: Address) -> set[int]:
+    """The processes of the server's query workers, as its pool knows them."""
+    return {w.process.pid for w in address.app.state.site.pool.workers}
 
 
 def cpu_seconds(pid: int) -> float:
@@ -183,9 +172,8 @@ def cpu_seconds(pid: int) -> float:
 def test_hole_2_killed_workers_are_replaced_and_their_request_gets_a_5xx(
     site: Path, config: Config
 ) -> None:
-    before = worker_pids()
     with serving(site, config, workers=2, query_timeout=20.0) as address:
-        workers = worker_pids() - before
+        workers = worker_pids(address)
         assert len(workers) == 2
         still_answers(address)
         # a worker killed while it runs a query: that request gets a 5xx at once, not after
@@ -205,14 +193,14 @@ def test_hole_2_killed_workers_are_replaced_and_their_request_gets_a_5xx(
         for pid in workers:
             os.kill(pid, signal.SIGKILL)
         thread.join(timeout=30)
-        status, _, body = outcome["answer"]  # type: ignore[misc]
+        status, _, body = cast(tuple[int, dict[str, str], bytes], outcome["answer"])
         assert 500 <= status < 600 and b"worker" in body, (status, body)
         assert outcome["seconds"] < 10  # type: ignore[operator]
         # every worker dead at once, twice over: SPARQL keeps answering
         for _ in range(2):
             wait_until(lambda: ask(address, "ASK { ?s ?p ?o }")[0] == 200)
-            wait_until(lambda: len(worker_pids() - before) == 2)  # both successors started
-            current = worker_pids() - before
+            wait_until(lambda: len(worker_pids(address)) == 2)  # both successors started
+            current = worker_pids(address)
             assert not current & workers
             workers = current
             for pid in workers:
@@ -220,10 +208,10 @@ def test_hole_2_killed_workers_are_replaced_and_their_request_gets_a_5xx(
         wait_until(lambda: ask(address, "ASK {}")[0] == 200)
 
 
-def wait_until(condition: Callable[[], bool], seconds: float = 60) -> None:
+def wait_until(condition: Callable[[], bool], seconds: float = 60, what: str = "") -> None:
     deadline = time.monotonic() + seconds
     while not condition():
-        assert time.monotonic() < deadline, f"not within {seconds} s"
+        assert time.monotonic() < deadline, f"not within {seconds} s: {what}"
         time.sleep(0.2)
 
 

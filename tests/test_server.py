@@ -11,6 +11,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
 import pytest
 from click.testing import CliRunner
@@ -71,9 +72,9 @@ def get(
     request = urllib.request.Request(url, data=data, headers=headers, method=method)
     try:
         with opener.open(request, timeout=30) as answer:
-            return answer.status, dict(answer.headers), answer.read()
+            return answer.status, {k.title(): v for k, v in answer.headers.items()}, answer.read()
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
+        return error.code, {k.title(): v for k, v in error.headers.items()}, error.read()
 
 
 # ---------------------------------------------------------------- content negotiation
@@ -353,7 +354,7 @@ def test_endless_query_is_stopped_and_others_keep_being_answered(server: str) ->
     code, _, _ = get(f"{server}/sparql?{urllib.parse.urlencode({'query': 'ASK { ?s ?p ?o }'})}")
     fast = time.monotonic() - started
     thread.join(timeout=30)
-    status, _, body = outcome["slow"]  # type: ignore[misc]
+    status, _, body = cast(tuple[int, dict[str, str], bytes], outcome["slow"])
     assert code == 200 and fast < 2.0
     assert status == 503 and b"longer than the limit of 3 s" in body
     assert 2.5 < outcome["slow_seconds"] < 15  # type: ignore[operator]

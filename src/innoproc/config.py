@@ -67,6 +67,10 @@ class Config:
     workers: int = 2
     """Query worker processes of the endpoint: a slow query holds one, the others keep answering."""
 
+    worker_memory: int = 4096
+    """Megabytes of address space a query worker may use (0: no limit); a query that needs more
+    fails, and a worker that dies of it is replaced."""
+
     build_workers: int = 0
     """Processes that write pages and resource files during a build; 0 means one per core."""
 
@@ -184,6 +188,8 @@ class Config:
                 out.append(f"{key} must be at least 1")
         if self.build_workers < 0:
             out.append("build_workers must be 0 (one per core) or more")
+        if self.worker_memory < 0:
+            out.append("worker_memory must be 0 (no limit) or more megabytes")
         return out
 
 

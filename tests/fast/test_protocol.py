@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from innoproc.serve import negotiate
-from innoproc.sparql import Refused, classify
+from innoproc.serve.protocol import Refused, classify
 
 OFFERS = ["text/html", "text/turtle", "application/ld+json"]
 

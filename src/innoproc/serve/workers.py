@@ -1,9 +1,10 @@
-"""The SPARQL 1.1 Protocol endpoint's engine: a pool of worker processes, each holding the
-dataset in an embedded Oxigraph store, that answer read-only queries within a time limit.
+"""The endpoint's engine: a supervised pool of worker processes, each holding the dataset in
+an embedded Oxigraph store, that answer read-only queries within a time and a memory limit.
 
 A query that runs past the limit has its worker killed and replaced, so it never leaves a hung
-worker behind, and a slow query occupies one worker while the others keep answering. Results
-beyond the row limit are cut, and the answer says so.
+worker behind, and a slow query occupies one worker while the others keep answering. A worker
+that dies (killed, or out of memory) is replaced at once, and the request it held gets a 502.
+Each worker runs without a network, so no query can make it fetch anything.
 """
 
 from __future__ import annotations
@@ -13,98 +14,17 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import queue
+import resource
 import sys
 import threading
 import time
-from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from pyparsing import ParseException, ParseResults
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-from rdflib.plugins.sparql.parserutils import CompValue
 
-from innoproc.query import Query, Result, render_xml
-
-RESULT_TYPES = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv; charset=utf-8",
-    "tsv": "text/tab-separated-values; charset=utf-8",
-}
-GRAPH_TYPES = {
-    "turtle": ("text/turtle; charset=utf-8", ox.RdfFormat.TURTLE),
-    "jsonld": ("application/ld+json", ox.RdfFormat.JSON_LD),
-    "ntriples": ("application/n-triples", ox.RdfFormat.N_TRIPLES),
-    "rdfxml": ("application/rdf+xml", ox.RdfFormat.RDF_XML),
-}
-
-
-@dataclass
-class Answer:
-    status: int
-    content_type: str
-    body: bytes
-    truncated: bool = False
-    form: str = ""
-    """``select``, ``ask`` or ``graph``: what kind of query it was."""
-
-
-FORMS = {
-    "SelectQuery": "select",
-    "AskQuery": "ask",
-    "ConstructQuery": "graph",
-    "DescribeQuery": "graph",
-}
-
-
-READ_ONLY = "This endpoint is read-only: updates (INSERT, DELETE, LOAD, CLEAR ...) are refused."
-
-
-class Refused(Exception):
-    """A query this endpoint will not run: ``status`` is 400 (malformed) or 403 (refused)."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-def classify(text: str) -> str:
-    """The form of ``text`` (``select``, ``ask`` or ``graph``), decided on the query as the
-    SPARQL grammar parses it: an update, a SERVICE call anywhere in the query (any spelling,
-    IRI, prefixed name or variable, at any depth) or a text that is no query is
-    :class:`Refused`."""
-    try:
-        parsed = parseQuery(text)
-    except ParseException as exc:
-        try:
-            update = parseUpdate(text)
-        except (ParseException, RecursionError):
-            raise Refused(400, f"Malformed query: {exc}") from None
-        if update.get("request"):
-            raise Refused(403, READ_ONLY) from None
-        raise Refused(400, "Malformed query: the request holds no query.") from None
-    except RecursionError:
-        raise Refused(400, "Malformed query: nested too deeply.") from None
-    if _calls_service(parsed):
-        raise Refused(403, "This endpoint does not call other services: SERVICE is refused.")
-    return FORMS[parsed[1].name]
-
-
-def _calls_service(tree: object) -> bool:
-    """Whether the parse tree holds a SERVICE pattern anywhere."""
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, CompValue):
-            if node.name == "ServiceGraphPattern":
-                return True
-            stack.extend(node.values())
-        elif isinstance(node, ParseResults | list | tuple):
-            stack.extend(node)
-    return False
+from innoproc.serve.protocol import PLAIN, Answer, Request, answer
 
 
 def load_store(dump: Path) -> ox.Store:
@@ -114,54 +34,6 @@ def load_store(dump: Path) -> ox.Store:
     store.bulk_extend(quads)
     store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads)
     return store
-
-
-def answer(store: ox.Store, text: str, fmt: str, base_iri: str, row_limit: int) -> Answer:
-    """Run one query and serialise its answer in ``fmt`` (a key of RESULT_TYPES or GRAPH_TYPES;
-    ``""`` picks the default for the kind of query)."""
-    try:
-        classify(text)
-    except Refused as refused:
-        return Answer(refused.status, "text/plain; charset=utf-8", f"{refused}\n".encode())
-    try:
-        result = store.query(text, base_iri=base_iri)
-    except SyntaxError as exc:
-        return Answer(400, "text/plain; charset=utf-8", f"Malformed query: {exc}\n".encode())
-    except (ValueError, OSError) as exc:
-        return Answer(400, "text/plain; charset=utf-8", f"Query failed: {exc}\n".encode())
-    if isinstance(result, ox.QueryBoolean):
-        fmt = fmt if fmt in RESULT_TYPES else "json"
-        rendered = Result(variables=[], rows=[], boolean=bool(result))
-        return Answer(200, RESULT_TYPES[fmt], _render(rendered, fmt), form="ask")
-    if isinstance(result, ox.QuerySolutions):
-        fmt = fmt if fmt in RESULT_TYPES else "json"
-        variables = [v.value for v in result.variables]
-        rows: list[tuple[Any, ...]] = []
-        truncated = False
-        for solution in result:
-            if len(rows) == row_limit:
-                truncated = True
-                break
-            rows.append(tuple(solution[v] for v in variables))
-        body = _render(Result(variables=variables, rows=rows), fmt)
-        return Answer(200, RESULT_TYPES[fmt], body, truncated, form="select")
-    fmt = fmt if fmt in GRAPH_TYPES else "turtle"
-    triples: list[ox.Triple] = []
-    truncated = False
-    for triple in result:
-        if len(triples) == row_limit:
-            truncated = True
-            break
-        triples.append(triple)
-    content_type, rdf_format = GRAPH_TYPES[fmt]
-    body = ox.serialize(sorted(triples, key=str), format=rdf_format) or b""
-    return Answer(200, content_type, body, truncated, form="graph")
-
-
-def _render(result: Result, fmt: str) -> bytes:
-    if fmt == "xml":
-        return render_xml(result).encode()
-    return result.render(fmt).encode()
 
 
 # ------------------------------------------------------------------ the worker pool
@@ -187,30 +59,40 @@ def _without_network() -> None:
     )
 
 
-def _work(connection: Connection, dump: str, base_iri: str, row_limit: int) -> None:
+def _limit_memory(limit: int) -> None:
+    """Cap this process's address space at ``limit`` bytes (0: no cap): a query that needs
+    more fails, or kills this worker, which is then replaced."""
+    if limit > 0:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _work(connection: Connection, dump: str, base_iri: str, row_limit: int, memory: int) -> None:
     _without_network()
     store = load_store(Path(dump))
+    _limit_memory(memory)
     connection.send("ready")
     while True:
         try:
-            text, fmt = connection.recv()
+            request: Request = connection.recv()
         except EOFError:
             return
         try:
-            result = answer(store, text, fmt, base_iri, row_limit)
+            result = answer(store, request, base_iri, row_limit)
         except Exception as exc:  # an engine error while the answer is read: report, go on
             message = f"The query failed while its answer was read: {exc}\n"
-            result = Answer(500, "text/plain; charset=utf-8", message.encode())
+            result = Answer(500, PLAIN, message.encode())
         connection.send(result)
 
 
 class Worker:
     """One process holding the store, and the pipe to it."""
 
-    def __init__(self, context: Any, dump: Path, base_iri: str, row_limit: int) -> None:
+    def __init__(
+        self, context: Any, dump: Path, base_iri: str, row_limit: int, memory: int
+    ) -> None:
         self.connection, child = context.Pipe()
         self.process = context.Process(
-            target=_work, args=(child, str(dump), base_iri, row_limit), daemon=True
+            target=_work, args=(child, str(dump), base_iri, row_limit, memory), daemon=True
         )
         self.process.start()
         child.close()
@@ -232,7 +114,7 @@ class Worker:
 
 
 def _text(status: int, message: str) -> Answer:
-    return Answer(status, "text/plain; charset=utf-8", message.encode())
+    return Answer(status, PLAIN, message.encode())
 
 
 class Pool:
@@ -247,8 +129,10 @@ class Pool:
         size: int = 2,
         timeout: float = 10.0,
         row_limit: int = 10_000,
+        memory: int = 0,
     ) -> None:
         self.dump, self.base_iri, self.timeout, self.row_limit = dump, base_iri, timeout, row_limit
+        self.memory = memory
         self.size = size
         self.context = multiprocessing.get_context("spawn")
         self.idle: queue.Queue[Worker] = queue.Queue()
@@ -265,8 +149,10 @@ class Pool:
 
     def _start(self) -> None:
         """Start one worker and offer it (called with ``starting`` counted up)."""
+        if self.closed.is_set():
+            return
         try:
-            worker = Worker(self.context, self.dump, self.base_iri, self.row_limit)
+            worker = Worker(self.context, self.dump, self.base_iri, self.row_limit, self.memory)
         except (RuntimeError, OSError) as exc:
             sys.stderr.write(f"innoproc: {exc}\n")
             with self.lock:
@@ -283,6 +169,8 @@ class Pool:
 
     def _start_soon(self) -> None:
         with self.lock:
+            if self.closed.is_set():
+                return
             self.starting += 1
         threading.Thread(target=self._start, daemon=True).start()
 
@@ -301,7 +189,7 @@ class Pool:
         while not self.closed.is_set():
             with self.lock:
                 workers = list(self.workers)
-                missing = self.size - len(workers) - self.starting
+                missing = 0 if self.closed.is_set() else self.size - len(workers) - self.starting
             for _ in range(missing):
                 self._start_soon()
             sentinels = [w.process.sentinel for w in workers]
@@ -313,7 +201,7 @@ class Pool:
                 if worker.process.sentinel in ready:
                     self._retire(worker)
 
-    def run(self, query: Query, fmt: str = "") -> Answer:
+    def run(self, request: Request) -> Answer:
         deadline = time.monotonic() + self.timeout
         while True:
             try:
@@ -324,7 +212,7 @@ class Pool:
                 break
             self._retire(worker)
         try:
-            worker.connection.send((query.text, fmt))
+            worker.connection.send(request)
             if worker.connection.poll(self.timeout):
                 result: Answer = worker.connection.recv()
                 self.idle.put(worker)
@@ -340,8 +228,8 @@ class Pool:
         )
 
     def close(self) -> None:
-        self.closed.set()
         with self.lock:
+            self.closed.set()
             workers = list(self.workers)
             self.workers.clear()
         for worker in workers:

@@ -1,0 +1,198 @@
+"""The SPARQL 1.1 Protocol's query operation, as a worker answers it: parse the query, refuse
+what this endpoint does not run, choose the answer's format for the query's form, run it on
+the dataset the request names, and serialise the answer.
+
+The format is chosen after parsing: results formats for SELECT and ASK, RDF formats for
+CONSTRUCT and DESCRIBE, from the ``format`` parameter (as SPARQL clients send it) or else the
+``Accept`` header, with JSON and Turtle as the defaults.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyoxigraph as ox
+from pyparsing import ParseException, ParseResults
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
+
+from innoproc.formats import FORMATS, Format
+from innoproc.query import Result, render_xml
+from innoproc.serve.negotiation import negotiate
+
+READ_ONLY = "This endpoint is read-only: updates (INSERT, DELETE, LOAD, CLEAR ...) are refused."
+PLAIN = "text/plain; charset=utf-8"
+FORMS = {
+    "SelectQuery": "select",
+    "AskQuery": "ask",
+    "ConstructQuery": "graph",
+    "DescribeQuery": "graph",
+}
+RESULTS = [f for f in FORMATS if f.holds == "results"]
+GRAPHS = [f for f in FORMATS if f.holds == "triples" and f.compression is None]
+# The ``format`` values SPARQL clients send (SPARQLWrapper's among them), by query form: the
+# same word means a results format for SELECT and ASK and an RDF format for a graph.
+FORMAT_WORDS = {
+    "select": {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv"},
+    "graph": {
+        "xml": "rdfxml",
+        "rdf+xml": "rdfxml",
+        "json": "jsonld",
+        "json-ld": "jsonld",
+        "n3": "turtle",
+    },
+}
+
+
+class Refused(Exception):
+    """A query this endpoint will not run: ``status`` is 400 (malformed) or 403 (refused)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass
+class Answer:
+    status: int
+    content_type: str
+    body: bytes
+    truncated: bool = False
+    form: str = ""
+    """``select``, ``ask`` or ``graph``: what kind of query it was."""
+
+
+@dataclass(frozen=True)
+class Request:
+    """What a worker needs to answer one query request."""
+
+    text: str
+    accept: str | None = None
+    format: str = ""
+    """The ``format`` parameter, if any."""
+    default_graphs: tuple[str, ...] = ()
+    """``default-graph-uri`` parameters: the default graph is their merge."""
+    named_graphs: tuple[str, ...] = ()
+    """``named-graph-uri`` parameters: the only graphs ``GRAPH`` sees."""
+    page: bool = False
+    """The answer is for the HTML page: SPARQL JSON, whatever the form."""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def classify(text: str) -> str:
+    """The form of ``text`` (``select``, ``ask`` or ``graph``), decided on the query as the
+    SPARQL grammar parses it: an update, a SERVICE call anywhere in the query (any spelling,
+    IRI, prefixed name or variable, at any depth) or a text that is no query is
+    :class:`Refused`."""
+    try:
+        parsed = parseQuery(text)
+    except ParseException as exc:
+        try:
+            update = parseUpdate(text)
+        except (ParseException, RecursionError):
+            raise Refused(400, f"Malformed query: {exc}") from None
+        if update.get("request"):
+            raise Refused(403, READ_ONLY) from None
+        raise Refused(400, "Malformed query: the request holds no query.") from None
+    except RecursionError:
+        raise Refused(400, "Malformed query: nested too deeply.") from None
+    if _calls_service(parsed):
+        raise Refused(403, "This endpoint does not call other services: SERVICE is refused.")
+    return FORMS[parsed[1].name]
+
+
+def _calls_service(tree: object) -> bool:
+    """Whether the parse tree holds a SERVICE pattern anywhere."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern":
+                return True
+            stack.extend(node.values())
+        elif isinstance(node, ParseResults | list | tuple):
+            stack.extend(node)
+    return False
+
+
+def choose_format(form: str, accept: str | None, word: str) -> Format | str:
+    """The format to answer a query of ``form`` in, or the reason (406) none fits."""
+    kind = "graph" if form == "graph" else "select"
+    offered = GRAPHS if kind == "graph" else RESULTS
+    if word:
+        name = FORMAT_WORDS[kind].get(word.lower(), word.lower())
+        for fmt in offered:
+            if name == fmt.name or name in fmt.aliases:
+                return fmt
+        names = sorted({*FORMAT_WORDS[kind], *(f.name for f in offered)})
+        return f"A {form.upper()} query cannot be answered as {word!r}; ask for one of " + (
+            ", ".join(names) + "."
+        )
+    by_type = {fmt.media_type: fmt for fmt in offered}
+    by_type.update({alias: fmt for fmt in offered for alias in fmt.also_accepted})
+    chosen = negotiate(accept, list(by_type))
+    if chosen is None:
+        return (
+            f"Not acceptable. A {form.upper()} query is answered as "
+            + ", ".join(f.media_type for f in offered)
+            + "."
+        )
+    return by_type[chosen]
+
+
+def answer(store: ox.Store, request: Request, base_iri: str, row_limit: int) -> Answer:
+    """Answer one query request on ``store`` (the named graphs, and their union as the default
+    graph)."""
+    try:
+        form = classify(request.text)
+    except Refused as refused:
+        return Answer(refused.status, PLAIN, f"{refused}\n".encode())
+    chosen = choose_format(form, None if request.page else request.accept, request.format)
+    if request.page:
+        chosen = RESULTS[0] if form != "graph" else chosen
+    if isinstance(chosen, str):
+        return Answer(406, PLAIN, f"{chosen}\n".encode(), form=form)
+    try:
+        dataset: dict[str, Any] = {}
+        if request.default_graphs:
+            dataset["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs]
+        if request.named_graphs:
+            dataset["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
+    except ValueError as exc:
+        return Answer(400, PLAIN, f"A graph IRI is not an IRI: {exc}\n".encode(), form=form)
+    try:
+        result = store.query(request.text, base_iri=base_iri, **dataset)
+    except SyntaxError as exc:
+        return Answer(400, PLAIN, f"Malformed query: {exc}\n".encode(), form=form)
+    except (ValueError, OSError) as exc:
+        return Answer(400, PLAIN, f"Query failed: {exc}\n".encode(), form=form)
+    if isinstance(result, ox.QueryBoolean):
+        rendered = Result(variables=[], rows=[], boolean=bool(result))
+        return Answer(200, chosen.content_type, _render(rendered, chosen), form=form)
+    if isinstance(result, ox.QuerySolutions):
+        variables = [v.value for v in result.variables]
+        rows: list[tuple[Any, ...]] = []
+        truncated = False
+        for solution in result:
+            if len(rows) == row_limit:
+                truncated = True
+                break
+            rows.append(tuple(solution[v] for v in variables))
+        body = _render(Result(variables=variables, rows=rows), chosen)
+        return Answer(200, chosen.content_type, body, truncated, form=form)
+    triples: list[ox.Triple] = []
+    truncated = False
+    for triple in result:
+        if len(triples) == row_limit:
+            truncated = True
+            break
+        triples.append(triple)
+    body = ox.serialize(sorted(triples, key=str), format=chosen.rdf) or b""
+    return Answer(200, chosen.content_type, body, truncated, form=form)
+
+
+def _render(result: Result, fmt: Format) -> bytes:
+    if fmt.name == "xml":
+        return render_xml(result).encode()
+    return result.render(fmt.name).encode()
