@@ -146,15 +146,13 @@ def serving(site: Path, config: Config, workers: int = 1, **settings: object) ->
     import uvicorn
 
     from innoproc.serve import make_app
-    from innoproc.serve.app import SERVER_SETTINGS
+    from innoproc.serve.server import settings as server_settings
 
-    app = make_app(
-        dataclasses.replace(config, output=str(site), **settings),  # type: ignore[arg-type]
-        workers,
-    )
+    served = dataclasses.replace(config, output=str(site), **settings)  # type: ignore[arg-type]
+    app = make_app(served, workers)
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", **SERVER_SETTINGS))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", **server_settings(served)))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

@@ -16,7 +16,7 @@ from typing import cast
 import pytest
 from click.testing import CliRunner
 from rdflib import Graph
-from SPARQLWrapper import CSV, JSON, TURTLE, SPARQLWrapper
+from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
 from conftest import free_port, serving, start_oxigraph
 from innoproc.cli import main
@@ -423,3 +423,151 @@ def test_load_reports_an_endpoint_that_is_down() -> None:
     dead = f"http://127.0.0.1:{free_port()}/query"
     result = CliRunner().invoke(main, ["--project", str(ROOT), "load", "--endpoint", dead])
     assert result.exit_code == 2 and "could not put graph" in result.output
+
+
+# ---------------------------------------------------------------- the protocol, as clients use it
+
+PIANOO = "https://w3id.org/innoproc/id/organisation/pianoo"
+FORMS = {
+    "select": f"SELECT ?p ?o WHERE {{ <{PIANOO}> ?p ?o }}",
+    "ask": f"ASK {{ <{PIANOO}> ?p ?o }}",
+    "construct": f"CONSTRUCT {{ <{PIANOO}> ?p ?o }} WHERE {{ <{PIANOO}> ?p ?o }}",
+    "describe": f"DESCRIBE <{PIANOO}>",
+}
+
+
+@pytest.mark.parametrize("accept", [None, "*/*", "*/*;q=0.1"])
+def test_regression_graph_queries_answer_any_accept(server: str, accept: str | None) -> None:
+    """CONSTRUCT and DESCRIBE with no Accept or a wildcard got 406: the format was chosen
+    before the query's form was known. Now Turtle; SELECT and ASK get SPARQL JSON."""
+    for form, query in FORMS.items():
+        code, headers, body = get(
+            f"{server}/sparql?{urllib.parse.urlencode({'query': query})}", accept
+        )
+        assert code == 200, (form, body)
+        media = headers["Content-Type"].split(";")[0]
+        if form in ("construct", "describe"):
+            assert media == "text/turtle"
+            assert len(Graph().parse(data=body.decode(), format="turtle")) > 10
+        else:
+            assert media == "application/sparql-results+json"
+            assert json.loads(body)
+
+
+@pytest.mark.parametrize("form", list(FORMS))
+@pytest.mark.parametrize(
+    "fmt", [JSON, XML, CSV, TSV, TURTLE, N3, JSONLD, RDFXML], ids=lambda f: str(f)
+)
+def test_regression_sparqlwrapper_formats_mean_what_the_client_means(
+    server: str, form: str, fmt: str
+) -> None:
+    """SPARQLWrapper sends its own ``format`` words (``xml``, ``json``, ``n3``, ``rdf+xml``):
+    for SELECT and ASK they name results formats, for CONSTRUCT and DESCRIBE RDF formats."""
+    graph_form = form in ("construct", "describe")
+    client = wrapper(server + "/sparql", FORMS[form])
+    client.setReturnFormat(fmt)
+    results_formats = (JSON, XML, CSV, TSV)
+    if graph_form == (fmt in results_formats) and fmt not in (JSON, XML):
+        pytest.skip(f"{fmt} is not a format for a {form} query")
+    answer = client.query()
+    media = answer.response.info()["Content-Type"].split(";")[0]
+    converted = answer.convert()
+    if graph_form:
+        assert media in {
+            "application/rdf+xml",
+            "text/turtle",
+            "application/ld+json",
+            "application/n-triples",
+        }
+        if not isinstance(converted, Graph):
+            assert isinstance(converted, str | bytes)
+            syntax = {"text/turtle": "turtle", "application/ld+json": "json-ld"}[media]
+            converted = Graph().parse(data=converted, format=syntax)
+        assert len(converted) > 10
+    else:
+        assert media.startswith(("application/sparql-results", "text/"))
+        assert converted
+
+
+def test_rdflib_sparqlstore_runs_every_query_form(server: str) -> None:
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+    store = SPARQLStore(server + "/sparql")
+    graph = Graph(store)
+    rows = list(graph.query(FORMS["select"]))
+    assert len(rows) > 10
+    assert graph.query(FORMS["ask"]).askAnswer is True
+    assert len(graph.query(FORMS["construct"]).graph) > 10  # type: ignore[arg-type]
+    assert len(graph.query(FORMS["describe"]).graph) > 10  # type: ignore[arg-type]
+
+
+def count(server: str, parameters: list[tuple[str, str]], query: str) -> int:
+    url = f"{server}/sparql?{urllib.parse.urlencode([('query', query), *parameters])}"
+    code, _, body = get(url, "application/sparql-results+json")
+    assert code == 200, body
+    return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
+
+
+def test_regression_default_and_named_graph_uri_are_honoured(server: str) -> None:
+    """``default-graph-uri`` and ``named-graph-uri`` were ignored: a count over one source's
+    graph answered the whole union."""
+    page = "https://w3id.org/innoproc/id/source/pianoo-page"
+    lund = "https://w3id.org/innoproc/id/source/lup-mle-record"
+    everything = count(server, [], "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    in_page = count(
+        server, [], f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{page}> {{ ?s ?p ?o }} }}"
+    )
+    assert 0 < in_page < everything
+    as_default = count(
+        server, [("default-graph-uri", page)], "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    )
+    assert as_default == in_page
+    named = count(
+        server,
+        [("named-graph-uri", page), ("named-graph-uri", lund)],
+        "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+    )
+    assert named == 2
+    wrong = urllib.parse.urlencode({"query": "ASK {}", "default-graph-uri": "not an iri"})
+    code, _, _ = get(f"{server}/sparql?{wrong}")
+    assert code == 400
+
+
+def test_regression_two_queries_and_other_methods_are_refused_as_the_protocol_says(
+    server: str,
+) -> None:
+    twice = urllib.parse.urlencode([("query", "ASK {}"), ("query", "ASK { ?s ?p ?o }")])
+    code, _, body = get(f"{server}/sparql?{twice}")
+    assert code == 400 and b"One query per request" in body
+    for method in ("PUT", "DELETE", "PATCH"):
+        code, headers, _ = get(
+            server + "/sparql", None, method, b"ASK {}", "application/sparql-query"
+        )
+        assert code == 405 and "POST" in headers["Allow"], method
+
+
+def test_language_is_negotiated_with_q_values(server: str) -> None:
+    for header, lang in (
+        ("nl;q=0.1, en;q=0.9", "en"),
+        ("en-GB,en;q=0.9", "en"),
+        ("de, nl;q=0.5", "nl"),
+        ("de", "nl"),
+    ):
+        request = urllib.request.Request(
+            server + "/id/organisation/pianoo",
+            headers={"Accept": "text/html", "Accept-Language": header},
+        )
+        code, headers, _ = get_request(request)
+        assert code == 303 and headers["Location"] == f"/{lang}/organisation/pianoo.html", header
+
+
+def get_request(request: urllib.request.Request) -> tuple[int, dict[str, str], bytes]:
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: object, **kwargs: object) -> None:
+            return None
+
+    try:
+        with urllib.request.build_opener(NoRedirect).open(request, timeout=30) as answer:
+            return answer.status, {k.title(): v for k, v in answer.headers.items()}, answer.read()
+    except urllib.error.HTTPError as error:
+        return error.code, {k.title(): v for k, v in error.headers.items()}, error.read()

@@ -67,6 +67,10 @@ class Config:
     workers: int = 2
     """Query worker processes of the endpoint: a slow query holds one, the others keep answering."""
 
+    idle_timeout: float = 10.0
+    """Seconds the server waits for a request's head on an open connection (idle, or sending
+    it slowly) before it closes the connection."""
+
     worker_memory: int = 4096
     """Megabytes of address space a query worker may use (0: no limit); a query that needs more
     fails, and a worker that dies of it is replaced."""
@@ -183,6 +187,8 @@ class Config:
                 out.append(f"release_date must be a date as YYYY-MM-DD, not {self.release_date!r}")
         if self.query_timeout <= 0:
             out.append("query_timeout must be above 0 seconds")
+        if self.idle_timeout <= 0:
+            out.append("idle_timeout must be above 0 seconds")
         for key in ("row_limit", "max_body", "workers"):
             if getattr(self, key) < 1:
                 out.append(f"{key} must be at least 1")

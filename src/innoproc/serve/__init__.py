@@ -1,12 +1,15 @@
 """The server: the built site as linked data, and the read-only SPARQL endpoint.
 
-- ``app``: the Starlette application (routes, static files, 303 negotiation, headers, limits);
-- ``protocol``: the SPARQL 1.1 Protocol's query operation, decided on the parsed query;
+- ``server``: uvicorn, with a deadline for every request head;
+- ``app``: the Starlette application (routes, static files, 303 negotiation, headers);
+- ``endpoint``: the SPARQL 1.1 Protocol over HTTP (parameters, bodies, service description);
+- ``protocol``: the query operation in a worker, decided on the parsed query;
 - ``negotiation``: ``Accept`` and ``Accept-Language``;
 - ``workers``: the supervised pool of query processes.
 """
 
-from innoproc.serve.app import make_app, serve
+from innoproc.serve.app import make_app
 from innoproc.serve.negotiation import negotiate
+from innoproc.serve.server import serve
 
 __all__ = ["make_app", "negotiate", "serve"]
