@@ -7,6 +7,7 @@ import http.server
 import json
 import os
 import signal
+import socket
 import threading
 import time
 import urllib.parse
@@ -26,7 +27,13 @@ from test_server import get
 @pytest.fixture(scope="module")
 def server(site: Path, config: Config) -> Iterator[str]:
     with serving(
-        site, config, workers=2, query_timeout=3.0, row_limit=1000, max_body=20_000
+        site,
+        config,
+        workers=2,
+        query_timeout=3.0,
+        row_limit=1000,
+        max_body=20_000,
+        idle_timeout=2.0,
     ) as address:
         yield address
 
@@ -189,7 +196,7 @@ def test_hole_2_killed_workers_are_replaced_and_their_request_gets_a_5xx(
         idle = {pid: cpu_seconds(pid) for pid in workers}
         thread = threading.Thread(target=slow)
         thread.start()
-        wait_until(lambda: any(cpu_seconds(pid) - idle[pid] > 0.5 for pid in workers))
+        wait_until(lambda: any(cpu_seconds(pid) - idle[pid] > 0.5 for pid in workers), what="busy")
         for pid in workers:
             os.kill(pid, signal.SIGKILL)
         thread.join(timeout=30)
@@ -198,14 +205,14 @@ def test_hole_2_killed_workers_are_replaced_and_their_request_gets_a_5xx(
         assert outcome["seconds"] < 10  # type: ignore[operator]
         # every worker dead at once, twice over: SPARQL keeps answering
         for _ in range(2):
-            wait_until(lambda: ask(address, "ASK { ?s ?p ?o }")[0] == 200)
-            wait_until(lambda: len(worker_pids(address)) == 2)  # both successors started
+            wait_until(lambda: ask(address, "ASK { ?s ?p ?o }")[0] == 200, what="answers")
+            wait_until(lambda: len(worker_pids(address)) == 2, what="two")  # both successors
             current = worker_pids(address)
             assert not current & workers
             workers = current
             for pid in workers:
                 os.kill(pid, signal.SIGKILL)
-        wait_until(lambda: ask(address, "ASK {}")[0] == 200)
+        wait_until(lambda: ask(address, "ASK {}")[0] == 200, what="last")
 
 
 def wait_until(condition: Callable[[], bool], seconds: float = 60, what: str = "") -> None:
@@ -340,3 +347,116 @@ def test_a_query_file_name_must_be_a_slug(project: Path) -> None:
         main, ["--project", str(project), "build", "--out", str(project / "site")]
     )
     assert result.exit_code == 2 and "a query's file name must be a slug" in result.output
+
+
+# ---------------------------------------------------------------- the HTTP layer
+
+
+def raw(address: str, data: bytes, pause: float = 0.0, wait: float = 10.0) -> tuple[bytes, float]:
+    """Send ``data`` on a connection of its own (in lines, ``pause`` seconds apart, when
+    given) and read until the server closes it or ``wait`` seconds pass; returns what came
+    back and the seconds until the server closed (``wait`` if it did not)."""
+    host, port = address.removeprefix("http://").split(":")
+    started = time.monotonic()
+    with socket.create_connection((host, int(port)), timeout=wait) as connection:
+        try:
+            for line in data.splitlines(keepends=True) if pause else [data]:
+                connection.sendall(line)
+                time.sleep(pause)
+        except OSError:  # the server closed while we were still sending
+            pass
+        chunks: list[bytes] = []
+        while time.monotonic() - started < wait:
+            try:
+                chunk = connection.recv(65536)
+            except TimeoutError:
+                break
+            except OSError:
+                chunk = b""
+            if not chunk:
+                return b"".join(chunks), time.monotonic() - started
+            chunks.append(chunk)
+    return b"".join(chunks), wait
+
+
+def status(reply: bytes) -> int:
+    return int(reply.split(b" ", 2)[1]) if reply.startswith(b"HTTP/1.1 ") else 0
+
+
+@pytest.mark.parametrize(
+    "length", ["-1", "abc", "1e3", "6, 7", "104857600", "99999999999999999999"]
+)
+def test_a_content_length_that_lies_gets_4xx_at_once(server: str, length: str) -> None:
+    head = (
+        f"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+        f"Content-Length: {length}\r\nConnection: close\r\n\r\nASK {{}}"
+    ).encode()
+    reply, seconds = raw(server, head)
+    assert status(reply) in (400, 413), reply[:200]
+    assert seconds < 5
+    still_answers(server)
+
+
+def test_a_chunked_body_over_the_limit_gets_413(server: str) -> None:
+    chunk = b"#" * 8192
+    body = b"".join(b"%x\r\n%s\r\n" % (len(chunk), chunk) for _ in range(4)) + b"0\r\n\r\n"
+    head = (
+        b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+        b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    )
+    reply, _ = raw(server, head + body)
+    assert status(reply) == 413, reply[:200]
+    still_answers(server)
+
+
+def test_a_huge_header_line_is_refused(server: str) -> None:
+    head = b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 100_000 + b"\r\n\r\n"
+    reply, seconds = raw(server, head)
+    assert status(reply) == 431, reply[:200]
+    assert seconds < 5
+    still_answers(server)
+
+
+def test_an_idle_connection_is_closed(server: str) -> None:
+    reply, seconds = raw(server, b"", wait=15)
+    assert reply == b"" and seconds < 6  # idle_timeout is 2 s here
+    still_answers(server)
+
+
+def test_a_request_head_sent_slowly_is_cut_off(server: str) -> None:
+    slow = b"GET / HTTP/1.1\r\nHost: x\r\n" + b"X-A: b\r\n" * 12
+    reply, seconds = raw(server, slow, pause=0.5, wait=15)
+    assert status(reply) == 0 and seconds < 6
+    still_answers(server)
+
+
+def test_a_connection_kept_alive_then_idle_is_closed(server: str) -> None:
+    reply, seconds = raw(server, b"GET /en/index.html HTTP/1.1\r\nHost: x\r\n\r\n", wait=15)
+    assert status(reply) == 200 and seconds < 6
+
+
+def test_every_answer_carries_the_security_headers(server: str) -> None:
+    for path, html in (("/en/index.html", True), ("/id/organisation/pianoo.ttl", False)):
+        code, headers, _ = get(server + path)
+        assert code == 200
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+        assert "Server" not in headers
+        if html:
+            assert "default-src 'self'" in headers["Content-Security-Policy"]
+        else:
+            assert "default-src 'none'" in headers["Content-Security-Policy"]
+    code, headers, _ = get(server + "/no/such/page")
+    assert code == 404 and headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_host_header_is_never_copied_into_a_body(server: str) -> None:
+    evil = b'evil"><script>alert(1)</script>'
+    for path, accept in (("/sparql", "text/turtle"), ("/sparql", "text/html"), ("/nowhere", "*/*")):
+        head = b"GET %s HTTP/1.1\r\nHost: %s\r\nAccept: %s\r\nConnection: close\r\n\r\n" % (
+            path.encode(),
+            evil,
+            accept.encode(),
+        )
+        reply, _ = raw(server, head)
+        assert status(reply) in (200, 400, 404) and b"<script>" not in reply, reply[:300]

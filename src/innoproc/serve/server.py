@@ -18,18 +18,35 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 from innoproc.config import Config
 from innoproc.serve.app import make_app
 
+HEAD_LIMIT = 16 * 1024
+"""Bytes a request head (request line and header fields) may take."""
+_SAID = f"The request head is over {HEAD_LIMIT} bytes.\n".encode()
+TOO_LARGE = (
+    b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: text/plain; charset=utf-8\r\n"
+    b"content-length: %d\r\nconnection: close\r\n\r\n%s" % (len(_SAID), _SAID)
+)
+
 
 class GuardedH11(H11Protocol):
-    """uvicorn's HTTP/1.1 protocol, with a deadline for each request head."""
+    """uvicorn's HTTP/1.1 protocol, with a deadline and a size limit for each request head
+    (h11's own limit holds only for a head that arrives in pieces)."""
 
     head_timeout = 10.0
     _head_timer: asyncio.TimerHandle | None = None
+    _head_bytes = 0
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self._await_head()
 
     def data_received(self, data: bytes) -> None:
+        if self.conn.their_state is h11.IDLE:  # still reading a request head
+            end = data.find(b"\r\n\r\n")
+            self._head_bytes += end + 4 if end >= 0 else len(data)
+            if self._head_bytes > HEAD_LIMIT:
+                self.transport.write(TOO_LARGE)
+                self.transport.close()
+                return
         super().data_received(data)
         if self._head_timer is not None and self.conn.their_state is not h11.IDLE:
             self._head_timer.cancel()  # the head is in
@@ -46,6 +63,7 @@ class GuardedH11(H11Protocol):
         super().connection_lost(exc)
 
     def _await_head(self) -> None:
+        self._head_bytes = 0
         if self._head_timer is not None:
             self._head_timer.cancel()
         self._head_timer = self.loop.call_later(self.head_timeout, self._no_head)
@@ -65,7 +83,7 @@ def settings(config: Config) -> dict[str, Any]:
         "http": protocol,
         "server_header": False,
         "timeout_keep_alive": config.idle_timeout,
-        "h11_max_incomplete_event_size": 16 * 1024,
+        "h11_max_incomplete_event_size": HEAD_LIMIT,
         "limit_concurrency": 256,
     }
 

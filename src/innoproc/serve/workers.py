@@ -87,6 +87,9 @@ def _work(connection: Connection, dump: str, base_iri: str, row_limit: int, memo
 class Worker:
     """One process holding the store, and the pipe to it."""
 
+    busy = False
+    """A request holds it (set and read under the pool's lock)."""
+
     def __init__(
         self, context: Any, dump: Path, base_iri: str, row_limit: int, memory: int
     ) -> None:
@@ -168,28 +171,39 @@ class Pool:
             self.idle.put(worker)
 
     def _start_soon(self) -> None:
+        """Start a worker in the background."""
         with self.lock:
             if self.closed.is_set():
                 return
             self.starting += 1
         threading.Thread(target=self._start, daemon=True).start()
 
-    def _retire(self, worker: Worker) -> None:
-        """Stop ``worker`` and start its successor, once, whoever notices first."""
+    def _retire(self, worker: Worker, unless_busy: bool = False) -> None:
+        """Stop ``worker`` and start its successor, once, whoever notices first. The count of
+        workers starting goes up in the same step that takes ``worker`` out, so the supervisor
+        never counts a gap and starts one too many. The supervisor leaves a worker that a
+        request holds to that request (``unless_busy``): closing the pipe it waits on would
+        leave it waiting for the time limit."""
         with self.lock:
-            if worker not in self.workers:
+            if worker not in self.workers or (unless_busy and worker.busy):
                 return
             self.workers.remove(worker)
+            successor = not self.closed.is_set()
+            if successor:
+                self.starting += 1
         worker.stop()
-        self._start_soon()
+        if successor:
+            threading.Thread(target=self._start, daemon=True).start()
 
     def _supervise(self) -> None:
-        """Watch every worker's process: replace the dead at once, and top the pool up where a
-        start failed."""
+        """Watch every idle worker's process (a request watches the one it holds): replace
+        the dead at once, and top the pool up where a start failed."""
         while not self.closed.is_set():
             with self.lock:
-                workers = list(self.workers)
-                missing = 0 if self.closed.is_set() else self.size - len(workers) - self.starting
+                missing = (
+                    0 if self.closed.is_set() else self.size - len(self.workers) - self.starting
+                )
+                workers = [w for w in self.workers if not w.busy]
             for _ in range(missing):
                 self._start_soon()
             sentinels = [w.process.sentinel for w in workers]
@@ -199,7 +213,7 @@ class Pool:
             ready = multiprocessing.connection.wait(sentinels, timeout=1.0)
             for worker in workers:
                 if worker.process.sentinel in ready:
-                    self._retire(worker)
+                    self._retire(worker, unless_busy=True)
 
     def run(self, request: Request) -> Answer:
         deadline = time.monotonic() + self.timeout
@@ -208,13 +222,16 @@ class Pool:
                 worker = self.idle.get(timeout=max(0.0, deadline - time.monotonic()))
             except queue.Empty:
                 return _text(503, "All query workers are busy; try again shortly.\n")
-            if worker.alive():
+            with self.lock:
+                worker.busy = worker.alive()
+            if worker.busy:
                 break
             self._retire(worker)
         try:
             worker.connection.send(request)
             if worker.connection.poll(self.timeout):
                 result: Answer = worker.connection.recv()
+                worker.busy = False
                 self.idle.put(worker)
                 return result
         except (EOFError, OSError):
