@@ -460,3 +460,19 @@ def test_the_host_header_is_never_copied_into_a_body(server: str) -> None:
         )
         reply, _ = raw(server, head)
         assert status(reply) in (200, 400, 404) and b"<script>" not in reply, reply[:300]
+
+
+def test_a_query_past_the_memory_limit_takes_down_only_its_worker(
+    site: Path, config: Config
+) -> None:
+    """A short query that needs gigabytes (a sort of every pair of statements) meets the
+    worker's memory limit: its request gets a 5xx, the worker is replaced, and the endpoint
+    keeps answering."""
+    greedy = "SELECT ?a ?c ?d WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1"
+    with serving(site, config, workers=1, query_timeout=60.0, worker_memory=600) as address:
+        started = time.monotonic()
+        code, _, body = ask(address, greedy)
+        assert 500 <= code < 600 and b"worker" in body, (code, body)
+        assert time.monotonic() - started < 60
+        wait_until(lambda: ask(address, "ASK {}")[0] == 200, what="replaced")
+        still_answers(address)
