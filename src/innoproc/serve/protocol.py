@@ -9,6 +9,7 @@ CONSTRUCT and DESCRIBE, from the ``format`` parameter (as SPARQL clients send it
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,11 +81,13 @@ class Request:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+@functools.lru_cache(maxsize=1024)
 def classify(text: str) -> str:
     """The form of ``text`` (``select``, ``ask`` or ``graph``), decided on the query as the
     SPARQL grammar parses it: an update, a SERVICE call anywhere in the query (any spelling,
     IRI, prefixed name or variable, at any depth) or a text that is no query is
-    :class:`Refused`."""
+    :class:`Refused`. Parsing costs milliseconds, so a worker remembers the verdicts on the
+    last 1,024 texts it saw."""
     try:
         parsed = parseQuery(text)
     except ParseException as exc:
