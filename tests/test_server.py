@@ -4,6 +4,7 @@ with SPARQLWrapper, next to a real Oxigraph server loaded with ``innoproc load``
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 import urllib.error
@@ -576,3 +577,19 @@ def get_request(request: urllib.request.Request) -> tuple[int, dict[str, str], b
             return answer.status, {k.title(): v for k, v in answer.headers.items()}, answer.read()
     except urllib.error.HTTPError as error:
         return error.code, {k.title(): v for k, v in error.headers.items()}, error.read()
+
+
+@pytest.mark.parametrize("path", ["/sparql", "/sparql/"])
+def test_regression_the_query_page_links_resolve_from_either_path(server: str, path: str) -> None:
+    """The form page at ``/sparql/`` linked ``assets/style.css`` as if it stood at ``/sparql``:
+    every link was one folder off."""
+    code, _, body = get(server + path, "text/html")
+    assert code == 200
+    links = re.findall(r'(?:href|action)="([^"#?]+)', body.decode())
+    internal = {link for link in links if not link.startswith(("http:", "https:"))}
+    assert "../sparql" in internal if path.endswith("/") else "sparql" in internal
+    for link in internal - {"sparql", "../sparql"}:
+        target = urllib.parse.urljoin(server + path, link)
+        assert get(target)[0] == 200, (path, link, target)
+    action = urllib.parse.urljoin(server + path, "../sparql" if path.endswith("/") else "sparql")
+    assert action == server + "/sparql"

@@ -5,7 +5,6 @@ size limit), the answer from a worker, the service description, and the query fo
 from __future__ import annotations
 
 import json
-import posixpath
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
@@ -150,7 +149,7 @@ def results_page(site: Site, request: HttpRequest, query: str, answer: Answer | 
     """The query form for people, with the questions from queries/ and, given a query, its
     answer as a table. It needs no JavaScript."""
     lang = site.language(request)
-    page = FormPage(lang=lang, t=site.ui[lang], config=site.config)
+    page = FormPage(lang=lang, t=site.ui[lang], config=site.config, path=request.url.path)
     return site.templates.get_template("sparql.html").render(
         page=page,
         t=page.t,
@@ -168,15 +167,17 @@ def results_page(site: Site, request: HttpRequest, query: str, answer: Answer | 
 
 @dataclass
 class FormPage:
-    """The endpoint's own page, at /sparql, for the site's base template."""
+    """The endpoint's own page, at ``/sparql`` or ``/sparql/``, for the site's base template."""
 
     lang: str
     t: dict[str, str]
     config: Config
-    path: str = "sparql"
+    path: str = "/sparql"
+    """The request's path: the links are relative to it."""
 
     def url(self, target: str) -> str:
-        return posixpath.relpath(target, ".")
+        """A link from this page to ``target`` (a path from the site root)."""
+        return "../" * (self.path.count("/") - 1) + target
 
     def alternates(self, here: str) -> list[tuple[str, str, str]]:
         return []
