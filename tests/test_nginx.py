@@ -391,6 +391,7 @@ def test_sparql_is_passed_to_the_configured_store(
     try:
         written = write_deploy(dataclasses.replace(config, sparql_store=endpoint), tmp_path)
         include = next(p for p in written if p.name == "nginx.conf")
+        assert f"RewriteRule ^sparql$ {endpoint} [P,L]" in (tmp_path / APACHE).read_text()
         with running_nginx(site, include, tmp_path / "nginx") as address:
             query = urllib.parse.urlencode({"query": "ASK {}"})
             code, headers, body = request(
