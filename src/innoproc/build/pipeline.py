@@ -7,6 +7,7 @@ it is complete, so a failed build leaves the previous site as it was.
 from __future__ import annotations
 
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -132,7 +133,10 @@ def build(
         write_graph(catalogued, fresh / "catalog.jsonld", jsonld)
         write_graph(void(corpus), fresh / "void.ttl", turtle)
         done("catalogue")
-        write_deploy(config, fresh)
+        written = write_deploy(config, fresh)
+        # mkdtemp made the new site's folder private: it takes the mode of the folders made in
+        # it (the umask's), so that a web server reads the site's root as it reads the rest.
+        fresh.chmod(stat.S_IMODE(written[0].parent.stat().st_mode))
         _swap(fresh, target)
         done("deploy")
     except OSError as exc:
