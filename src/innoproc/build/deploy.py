@@ -11,10 +11,11 @@ A static server cannot parse ``Accept``; it matches regular expressions. The neg
 written as an ordered list of rules, each the regular expression of one element of the header
 (a media range, or a language tag, at a quality) and the offer it chooses; the first rule that
 matches wins. The rules go by quality, highest first, then (at one quality) exact ranges before
-``type/*`` before ``*/*``, then by the server's order of offers: the order in which the
-server's negotiator (:mod:`innoproc.serve.negotiation`) decides. What they cannot do: qualities
-are told apart to their first decimal only (``q=0.55`` counts as ``q=0.5``, and the server's
-order of offers then decides).
+``type/*`` before ``*/*``, then by the server's order of offers, and an offer takes the quality
+of the most specific range that names it: the way the server's negotiator
+(:mod:`innoproc.serve.negotiation`) decides. What they cannot do: qualities are told apart to
+their first decimal only (``q=0.55`` counts as ``q=0.5``, all below 0.1 as one, and the
+server's order of offers then decides).
 """
 
 from __future__ import annotations
