@@ -301,7 +301,17 @@ def measure_size(size: int, runs: int, work: Path, with_endpoint: bool) -> dict[
 
 # ------------------------------------------------------------------ reporting
 
-STAGES = ("load", "validate", "index", "pages", "resources", "dumps", "catalogue", "total")
+STAGES = (
+    "load",
+    "validate",
+    "index",
+    "pages",
+    "resources",
+    "dumps",
+    "catalogue",
+    "deploy",
+    "total",
+)
 FLOOR_OF = {"load": "load", "dumps": "dumps", "pages+resources": "pages"}
 
 

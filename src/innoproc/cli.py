@@ -178,8 +178,9 @@ def build(
 ) -> None:
     """Load, validate and publish the graph as a static linked-data site.
 
-    Writes dumps, a description of every resource in Turtle, JSON-LD and N-Triples, and HTML
-    pages in every language. The new site replaces the old one only once it is complete.
+    Writes dumps, a description of every resource in Turtle, JSON-LD and N-Triples, HTML
+    pages in every language, and the rules that serve the site from nginx or Apache
+    (deploy/nginx.conf, .htaccess). The new site replaces the old one only once it is complete.
     With --from-endpoint the sources' graphs come from a SPARQL store (loaded with
     innoproc load); ontology/, shapes/ and queries/ still come from the project.
     Exits 0 when built, 1 when the data does not conform (or, with --strict, on any problem),

@@ -84,6 +84,12 @@ class Config:
     default: the build does not depend on files outside the project, and the tests make that
     check."""
 
+    sparql_store: str = ""
+    """The query URL of the SPARQL store (an http(s) URL, ``http://localhost:7878/query``) that
+    the nginx and Apache rules the build writes (``deploy/nginx.conf``, ``.htaccess``) pass
+    ``/sparql`` to; none by default: those rules then serve no ``/sparql``, and
+    ``innoproc serve`` never reads it."""
+
     ontology_dir: str = "ontology"
     data_dir: str = "data"
     shapes_dir: str = "shapes"
@@ -192,6 +198,14 @@ class Config:
         for key in ("row_limit", "max_body", "workers"):
             if getattr(self, key) < 1:
                 out.append(f"{key} must be at least 1")
+        if self.sparql_store and not re.fullmatch(
+            r"https?://(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~!$&()*+,=:@%/-]*)?",
+            self.sparql_store,
+        ):
+            out.append(
+                "sparql_store must be an http(s) URL (host, port and path; no query, fragment,"
+                f" quote, space or ';'), not {self.sparql_store!r}"
+            )
         if self.build_workers < 0:
             out.append("build_workers must be 0 (one per core) or more")
         if self.worker_memory < 0:

@@ -139,3 +139,64 @@ def dumped() -> list[Format]:
 def holding(*kinds: Holds) -> list[Format]:
     """The formats that hold any of ``kinds`` (``results``; ``triples`` ...), in order."""
     return [f for f in FORMATS if f.holds in kinds]
+
+
+OTHER_FILES = {
+    "css": "text/css; charset=utf-8",
+    "rq": "application/sparql-query",
+    "svg": "image/svg+xml",
+    "json": "application/json",
+}
+"""The ``Content-Type`` of the site's other files, by extension."""
+
+PAGE = "text/html"
+"""The media type of the site's pages."""
+
+
+def media_type(name: str) -> str | None:
+    """The ``Content-Type`` of a site file named ``name``, from the format table (compressed
+    files as their compression) or :data:`OTHER_FILES`; None when neither knows it."""
+    for fmt in sorted(FORMATS, key=lambda f: -len(f.extension)):
+        if name.endswith("." + fmt.extension):
+            return fmt.compression or fmt.content_type
+    return OTHER_FILES.get(name.rsplit(".", 1)[-1])
+
+
+def file_types() -> dict[str, str]:
+    """Every extension of the site's files (the last one: ``gz`` for ``nt.gz``) and the
+    ``Content-Type`` it is served with, as :func:`media_type` gives it, sorted by extension:
+    what a static web server's table of types must hold."""
+    names = [f"file.{f.extension}" for f in FORMATS] + [f"file.{e}" for e in OTHER_FILES]
+    types = {name.rsplit(".", 1)[-1]: media_type(name) for name in names}
+    return {ext: typed for ext, typed in sorted(types.items()) if typed}
+
+
+Documents = tuple[tuple[str, str], ...]
+"""(media type, target) pairs in the order of preference: the documents a negotiated IRI is
+answered with. A target is a path in the site, without the leading ``/``; ``{lang}`` in it is
+the language ``Accept-Language`` chose, ``{path}`` the resource's ``{kind}/{slug}``."""
+
+
+def resource_documents() -> Documents:
+    """The documents a resource IRI ``/id/{kind}/{slug}`` is answered with: its page, then its
+    description in every format the build writes one in (:func:`described`)."""
+    descriptions = [(f.media_type, f"id/{{path}}.{f.extension}") for f in described()]
+    return ((PAGE, "{lang}/{path}.html"), *descriptions)
+
+
+def fixed_documents() -> dict[str, Documents]:
+    """The site's other negotiated IRIs (their paths) and the documents each is answered with:
+    the DCAT-AP catalogue, the VoID description, the ontology."""
+    turtle, jsonld = by_name("turtle"), by_name("jsonld")
+    assert turtle is not None and jsonld is not None
+    return {
+        "/catalog": (
+            (turtle.media_type, f"catalog.{turtle.extension}"),
+            (jsonld.media_type, f"catalog.{jsonld.extension}"),
+        ),
+        "/.well-known/void": ((turtle.media_type, f"void.{turtle.extension}"),),
+        "/ontology": (
+            (PAGE, "{lang}/ontology.html"),
+            (turtle.media_type, f"ontology.{turtle.extension}"),
+        ),
+    }

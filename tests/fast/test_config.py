@@ -43,12 +43,24 @@ def test_defaults_are_valid() -> None:
         ({"workers": True}, "workers must be a int"),
         ({"languages": "nl"}, "languages must be a list of strings"),
         ({"base_url": "x"}, "unknown setting 'base_url'"),
+        ({"sparql_store": "localhost:7878/query"}, "sparql_store must be an http(s) URL"),
+        ({"sparql_store": "ftp://store/query"}, "sparql_store must be an http(s) URL"),
+        ({"sparql_store": "http://store/query?x=1"}, "sparql_store must be an http(s) URL"),
+        ({"sparql_store": "http://store/q; deny all"}, "sparql_store must be an http(s) URL"),
+        ({"sparql_store": 'http://store/"q'}, "sparql_store must be an http(s) URL"),
     ],
 )
 def test_a_bad_setting_is_named(table: dict[str, Any], message: str) -> None:
     with pytest.raises(InputError, match=r"^pyproject\.toml: ") as failure:
         read(**table)
     assert message in str(failure.value)
+
+
+@pytest.mark.parametrize(
+    "store", ["http://localhost:7878/query", "https://store.example.org/sparql", "http://[::1]"]
+)
+def test_a_store_url_is_read(store: str) -> None:
+    assert read(sparql_store=store).sparql_store == store
 
 
 def test_a_whole_number_of_seconds_is_a_float() -> None:

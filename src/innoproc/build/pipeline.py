@@ -7,6 +7,7 @@ it is complete, so a failed build leaves the previous site as it was.
 from __future__ import annotations
 
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from innoproc import formats
 from innoproc.build.catalogue import catalogue, codes, dcat_ap_violations
+from innoproc.build.deploy import write_deploy
 from innoproc.build.dump import prefixes, write_description, write_dumps, write_graph
 from innoproc.build.gather import gather
 from innoproc.build.load import load_project
@@ -43,10 +45,11 @@ class Built:
     """Missing labels, dangling links and shape warnings (strict mode fails on any)."""
 
 
-STAGES = ("load", "validate", "index", "pages", "resources", "dumps", "catalogue")
+STAGES = ("load", "validate", "index", "pages", "resources", "dumps", "catalogue", "deploy")
 """The steps of a build, in order, as ``--timings`` names them: stage 1 (``load``), 2
 (``validate``), 3 (``index``: gather, and answer the questions), 4 (``pages``, ``resources`` and
-``dumps``) and 5 (``catalogue``). ``build`` reports the end of each to its ``done`` callback."""
+``dumps``), 5 (``catalogue``) and 6 (``deploy``: the rules for nginx and Apache, and the new
+site swapped in). ``build`` reports the end of each to its ``done`` callback."""
 
 
 def build(
@@ -129,8 +132,13 @@ def build(
         write_graph(catalogued, fresh / "catalog.ttl", turtle)
         write_graph(catalogued, fresh / "catalog.jsonld", jsonld)
         write_graph(void(corpus), fresh / "void.ttl", turtle)
-        _swap(fresh, target)
         done("catalogue")
+        written = write_deploy(config, fresh)
+        # mkdtemp made the new site's folder private: it takes the mode of the folders made in
+        # it (the umask's), so that a web server reads the site's root as it reads the rest.
+        fresh.chmod(stat.S_IMODE(written[0].parent.stat().st_mode))
+        _swap(fresh, target)
+        done("deploy")
     except OSError as exc:
         shutil.rmtree(fresh, ignore_errors=True)
         raise InputError(f"{target}: cannot write the site ({exc})") from exc

@@ -31,37 +31,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from innoproc.config import Config
 from innoproc.errors import InputError
-from innoproc.formats import FORMATS
+from innoproc.formats import fixed_documents, media_type, resource_documents
+from innoproc.headers import EXPOSED, VARY, security
 from innoproc.interface import environment, interface_strings
 from innoproc.query import Query, load_queries
 from innoproc.serve.endpoint import sparql, text
 from innoproc.serve.negotiation import language, negotiate
 from innoproc.serve.workers import Pool
-
-# The documents a resource IRI may be answered with: its page, then its description in every
-# format the build writes one in.
-DOCUMENTS = [("text/html", "html")] + [(f.media_type, f.extension) for f in FORMATS if f.described]
-OTHER_FILES = {
-    "css": "text/css; charset=utf-8",
-    "rq": "application/sparql-query",
-    "svg": "image/svg+xml",
-    "json": "application/json",
-}
-HTML_POLICY = (
-    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
-    "form-action 'self'; frame-ancestors 'none'"
-)
-OTHER_POLICY = "default-src 'none'; frame-ancestors 'none'"
-EXPOSED = "Link, Location, Vary, Content-Location, X-Results-Truncated"
-
-
-def media_type(name: str) -> str | None:
-    """The ``Content-Type`` of a site file, from the format table (compressed files as their
-    compression), or None to let the static file server guess."""
-    for fmt in sorted(FORMATS, key=lambda f: -len(f.extension)):
-        if name.endswith("." + fmt.extension):
-            return fmt.compression or fmt.content_type
-    return OTHER_FILES.get(name.rsplit(".", 1)[-1])
 
 
 class SiteFiles(StaticFiles):
@@ -122,14 +98,11 @@ class SecurityHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                headers["X-Content-Type-Options"] = "nosniff"
-                if "access-control-allow-origin" not in headers:  # linked data is for all
-                    headers["Access-Control-Allow-Origin"] = "*"
-                    headers["Access-Control-Expose-Headers"] = EXPOSED
-                headers["X-Frame-Options"] = "DENY"
-                headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
                 html = headers.get("content-type", "").startswith("text/html")
-                headers["Content-Security-Policy"] = HTML_POLICY if html else OTHER_POLICY
+                cors = "access-control-allow-origin" in headers  # set by the CORS middleware
+                for name, value in security(html).items():
+                    if not (cors and name.startswith("Access-Control-")):
+                        headers[name] = value
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -142,7 +115,7 @@ def see_other(site: Site, request: HttpRequest, documents: dict[str, str]) -> Re
     located = {media: "/" + target.format(lang=lang) for media, target in documents.items()}
     chosen = negotiate(request.headers.get("accept"), list(located))
     links = ", ".join(f'<{doc}>; rel="alternate"; type="{media}"' for media, doc in located.items())
-    headers = {"Vary": "Accept, Accept-Language", "Link": links}
+    headers = {"Vary": VARY, "Link": links}
     if chosen is None:
         return text(406, "Not acceptable. Available: " + ", ".join(located), headers)
     headers["Location"] = located[chosen]
@@ -200,16 +173,9 @@ def make_app(config: Config, workers: int | None = None) -> Starlette:
             Route("/sparql", Endpoint(site)),
             Route("/sparql/", Endpoint(site)),
             Route("/id/{kind}/{slug}", route(resource), methods=reading),
-            Route(
-                "/catalog",
-                negotiated({"text/turtle": "catalog.ttl", "application/ld+json": "catalog.jsonld"}),
-                methods=reading,
-            ),
-            Route("/.well-known/void", negotiated({"text/turtle": "void.ttl"}), methods=reading),
-            Route(
-                "/ontology",
-                negotiated({"text/html": "{lang}/ontology.html", "text/turtle": "ontology.ttl"}),
-                methods=reading,
+            *(
+                Route(path, negotiated(dict(documents)), methods=reading)
+                for path, documents in fixed_documents().items()
             ),
             Mount("/", site.files),
         ],
@@ -244,13 +210,10 @@ async def resource(site: Site, request: HttpRequest) -> Response:
         return text(
             404,
             f"No resource {site.config.base_iri}id/{path} in this dataset.",
-            {"Vary": "Accept, Accept-Language"},
+            {"Vary": VARY},
         )
     return see_other(
         site,
         request,
-        {
-            media: f"{{lang}}/{path}.html" if ext == "html" else f"id/{path}.{ext}"
-            for media, ext in DOCUMENTS
-        },
+        {media: target.replace("{path}", path) for media, target in resource_documents()},
     )
