@@ -17,9 +17,18 @@ from innoproc.errors import InputError
 
 FOLDER = click.Path(file_okay=False, path_type=Path)
 FILE = click.Path(dir_okay=False, path_type=Path)
+
+
+def _seconds(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    if value is not None and not (0 < value < float("inf")):
+        raise click.BadParameter("must be a number of seconds above 0")
+    return value
+
+
 TIMEOUT = click.option(
     "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
+    type=float,
+    callback=_seconds,
     help="Seconds each request to the server may take in all (default: client_timeout, 60).",
 )
 

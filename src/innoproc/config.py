@@ -194,8 +194,8 @@ class Config:
             out.append("query_timeout must be above 0 seconds")
         if self.idle_timeout <= 0:
             out.append("idle_timeout must be above 0 seconds")
-        if not self.client_timeout > 0:
-            out.append("client_timeout must be above 0 seconds")
+        if not 0 < self.client_timeout < float("inf"):
+            out.append("client_timeout must be above 0 seconds (and finite)")
         for key in ("row_limit", "max_body", "workers"):
             if getattr(self, key) < 1:
                 out.append(f"{key} must be at least 1")

@@ -180,18 +180,12 @@ def put_dataset(
         except Exception as exc:  # urllib and http.client raise many kinds
             raise InputError(_not_put(target, name, exc, credentials, sent, len(graphs))) from exc
         sent[name] = len(set(lines))
-    counted = query_endpoint(
-        endpoint,
-        Query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"),
-        corpus.config.base_iri,
-        timeout,
-    ).values()
-    found = {row["g"]: int(row["n"]) for row in counted if row["g"] in sent}
-    if default_graph:
-        everything = query_endpoint(
-            endpoint, Query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"), "", timeout
-        )
-        found[""] = int(everything.values()[0]["n"])
+    try:
+        found = _counts(endpoint, corpus.config.base_iri, timeout, set(sent), default_graph)
+    except InputError as exc:
+        raise InputError(
+            f"{exc}; all {len(graphs)} named graphs went in, but their counts are not checked"
+        ) from exc
     wrong = {g: (n, found.get(g, 0)) for g, n in sent.items() if found.get(g, 0) != n}
     if wrong:
         details = "; ".join(
@@ -200,6 +194,28 @@ def put_dataset(
         raise InputError(f"{endpoint}: the store's counts differ from the dataset's: {details}")
     sent.pop("", None)
     return sent
+
+
+def _counts(
+    endpoint: str, base_iri: str, timeout: float, graphs: set[str], default_graph: bool
+) -> dict[str, int]:
+    """How many statements the store holds in each of ``graphs`` (and in its default graph)."""
+    counted = query_endpoint(
+        endpoint,
+        Query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"),
+        base_iri,
+        timeout,
+    ).values()
+    try:
+        found = {row["g"]: int(row["n"]) for row in counted if row["g"] in graphs}
+        if default_graph:
+            everything = query_endpoint(
+                endpoint, Query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"), "", timeout
+            )
+            found[""] = int(everything.values()[0]["n"])
+    except (KeyError, IndexError, ValueError) as exc:
+        raise InputError(f"{endpoint}: answered counts that are not numbers") from exc
+    return found
 
 
 def _put(
@@ -239,6 +255,8 @@ def _not_put(
     went = [f"<{g}>" for g in sent if g]
     if not went:
         return f"{target}: {why}; no graph went in"
+    if len(went) == named:
+        return f"{target}: {why}; all {named} named graphs went in"
     return f"{target}: {why}; {len(went)} of {named} named graphs went in: {', '.join(went)}"
 
 
