@@ -5,10 +5,15 @@ so that putting it twice is putting it once.
 
 The store's default graph receives the union of the named graphs, each statement once, like the
 embedded endpoint's. Stores differ in what they call a union default graph (Oxigraph's, for one,
-repeats a statement once per graph that holds it), so the union is written, not configured."""
+repeats a statement once per graph that holds it), so the union is written, not configured; a store whose default graph is the union of its graphs
+already, and which refuses to have it written (Virtuoso), is loaded without it.
+
+Every request ends within its timeout, and every answer is checked before it is used
+(:mod:`innoproc.clients.bounded`)."""
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import urllib.error
@@ -176,7 +181,7 @@ def put_dataset(
             headers={"Content-Type": "application/n-triples", "User-Agent": USER_AGENT},
         )
         try:
-            within(timeout, lambda request=request: _put(urls, request, timeout))  # type: ignore[misc]
+            within(timeout, functools.partial(_put, urls, request, timeout))
         except Exception as exc:  # urllib and http.client raise many kinds
             raise InputError(_not_put(target, name, exc, credentials, sent, len(graphs))) from exc
         sent[name] = len(set(lines))
