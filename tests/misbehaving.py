@@ -53,9 +53,10 @@ ANSWERS: dict[str, bytes] = {
 }
 """Answers sent whole, then the connection closed."""
 
-STALLS = ("long-header", "header-every-5s", "silent")
+STALLS = ("long-header", "header-every-5s", "body-byte-every-second", "silent")
 """Answers that never end: a 100 kB header line and then nothing; a header line every five
-seconds; accepting the connection and never answering."""
+seconds; a whole head, then a byte of the body every second; accepting the connection and
+never answering."""
 
 
 class Misbehaving:
@@ -131,6 +132,10 @@ class Misbehaving:
                 if self.closed.wait(5):
                     return
                 send(b"X-Slow-%d: 1\r\n" % line)
+        elif behaviour == "body-byte-every-second":
+            send(b"HTTP/1.1 200 OK\r\n" + JSON_TYPE + b"Content-Length: 100000\r\n\r\n")
+            while not self.closed.wait(1):
+                send(b" ")
         self.closed.wait()
 
 
