@@ -108,7 +108,7 @@ def clean(text: str | bytes, limit: int = 160) -> str:
 def excerpt(body: bytes) -> str:
     """What an error page says, cleaned: the longest run of text between its tags (stores put
     the message itself there, between a title and headings), whitespace collapsed."""
-    text = body[:65536].decode("utf-8", "replace")
+    text = body[:65536].decode("utf-8", "backslashreplace")
     runs = [" ".join(run.split()) for run in re.split(r"<[^>]*>", text)]
     return clean(max(runs, key=len, default=""))
 

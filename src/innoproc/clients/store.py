@@ -5,8 +5,9 @@ so that putting it twice is putting it once.
 
 The store's default graph receives the union of the named graphs, each statement once, like the
 embedded endpoint's. Stores differ in what they call a union default graph (Oxigraph's, for one,
-repeats a statement once per graph that holds it), so the union is written, not configured; a store whose default graph is the union of its graphs
-already, and which refuses to have it written (Virtuoso), is loaded without it.
+repeats a statement once per graph that holds it), so the union is written, not configured; a
+store whose default graph is the union of its graphs already, and which refuses to have it
+written (Virtuoso), is loaded without it.
 
 Every request ends within its timeout, and every answer is checked before it is used
 (:mod:`innoproc.clients.bounded`)."""
