@@ -51,7 +51,9 @@ class Timeout(Exception):
     """The request was not over by its deadline."""
 
     def __init__(self, seconds: float) -> None:
-        super().__init__(f"no complete answer within {seconds:g} s")
+        super().__init__(
+            f"no complete answer within {seconds:g} s (the limit: --timeout, or client_timeout)"
+        )
         self.seconds = seconds
 
 
