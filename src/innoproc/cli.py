@@ -19,6 +19,20 @@ FOLDER = click.Path(file_okay=False, path_type=Path)
 FILE = click.Path(dir_okay=False, path_type=Path)
 
 
+def _seconds(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    if value is not None and not (0 < value < float("inf")):
+        raise click.BadParameter("must be a number of seconds above 0")
+    return value
+
+
+TIMEOUT = click.option(
+    "--timeout",
+    type=float,
+    callback=_seconds,
+    help="Seconds each request to the server may take in all (default: client_timeout, 60).",
+)
+
+
 @click.group()
 @click.option(
     "--project",
@@ -84,9 +98,15 @@ def validate(ctx: click.Context, report: Path | None) -> None:
     show_default=True,
 )
 @click.option("--endpoint", help="Ask this SPARQL endpoint instead of the embedded store.")
+@TIMEOUT
 @click.pass_context
 def query(
-    ctx: click.Context, file: Path | None, text: str | None, fmt: str, endpoint: str | None
+    ctx: click.Context,
+    file: Path | None,
+    text: str | None,
+    fmt: str,
+    endpoint: str | None,
+    timeout: float | None,
 ) -> None:
     """Run a SPARQL query (FILE.rq or --query TEXT) on the graph, or on any SPARQL endpoint
     with --endpoint, and print its results."""
@@ -101,7 +121,7 @@ def query(
         config = _config(ctx)
         q = Query.from_file(file) if file is not None else Query.from_text(text or "")
         if endpoint:
-            result = query_endpoint(endpoint, q, config.base_iri)
+            result = query_endpoint(endpoint, q, config.base_iri, timeout or config.client_timeout)
         else:
             store = union_store(load_project(config).dataset)
             result = execute(store, q, config.base_iri)
@@ -115,15 +135,53 @@ def query(
 @main.command(name="load")
 @click.option("--endpoint", required=True, help="The store's SPARQL query endpoint.")
 @click.option("--store", help="Its Graph Store Protocol address (default: /query → /store).")
+@click.option(
+    "--user",
+    help="The store's user (HTTP digest or basic auth); the password comes from the "
+    "INNOPROC_STORE_PASSWORD environment variable or --password-file.",
+)
+@click.option(
+    "--password-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A file whose first line is the store's password.",
+)
+@click.option(
+    "--default-graph/--no-default-graph",
+    default=True,
+    show_default=True,
+    help="Also put the union of the graphs as the store's default graph (Virtuoso's default "
+    "graph is the union of all its graphs already, and its Graph Store refuses it).",
+)
+@TIMEOUT
 @click.pass_context
-def load_command(ctx: click.Context, endpoint: str, store: str | None) -> None:
+def load_command(
+    ctx: click.Context,
+    endpoint: str,
+    store: str | None,
+    user: str | None,
+    password_file: Path | None,
+    default_graph: bool,
+    timeout: float | None,
+) -> None:
     """Put the dataset into a SPARQL store, one named graph per source, replacing those graphs,
     and check the store's statement counts afterwards."""
+    import os
+
     from innoproc.build.load import load_project
+    from innoproc.clients.bounded import Credentials
     from innoproc.clients.store import put_dataset
 
     try:
-        sent = put_dataset(load_project(_config(ctx)), endpoint, store)
+        credentials = Credentials.given(user, password_file, dict(os.environ))
+        config = _config(ctx)
+        sent = put_dataset(
+            load_project(config),
+            endpoint,
+            store,
+            timeout or config.client_timeout,
+            credentials,
+            default_graph,
+        )
     except InputError as exc:
         _fail(exc)
         return
@@ -133,9 +191,9 @@ def load_command(ctx: click.Context, endpoint: str, store: str | None) -> None:
 @main.command()
 @click.option("--endpoint", default=None, help="SPARQL endpoint (default: Wikidata's).")
 @click.option("--apply", "accept", is_flag=True, help="Write the rows marked yes into data/.")
-@click.option("--timeout", default=30.0, show_default=True, help="Seconds to wait for an answer.")
+@TIMEOUT
 @click.pass_context
-def link(ctx: click.Context, endpoint: str | None, accept: bool, timeout: float) -> None:
+def link(ctx: click.Context, endpoint: str | None, accept: bool, timeout: float | None) -> None:
     """Find Wikidata candidates for unlinked organisations, people and initiatives and write
     links/review.tsv; with --apply, put the accepted ones into data/ as a source."""
     from innoproc.build.load import load_project
@@ -150,7 +208,7 @@ def link(ctx: click.Context, endpoint: str | None, accept: bool, timeout: float)
             target = apply(corpus, folder, endpoint)
             click.echo(f"Wrote the accepted links to {target}.")
             return
-        candidates = reconcile(corpus, endpoint, folder, timeout)
+        candidates = reconcile(corpus, endpoint, folder, timeout or config.client_timeout)
     except InputError as exc:
         _fail(exc)
         return

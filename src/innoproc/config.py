@@ -71,6 +71,11 @@ class Config:
     """Seconds the server waits for a request's head on an open connection (idle, or sending
     it slowly) before it closes the connection."""
 
+    client_timeout: float = 60.0
+    """Seconds a request to another SPARQL server (``query --endpoint``, ``load``, ``link``,
+    ``build --from-endpoint``) may take in all, from connecting to the last byte of the
+    answer; then it is given up (exit 2). The commands' ``--timeout`` overrides it."""
+
     worker_memory: int = 4096
     """Megabytes of address space a query worker may use (0: no limit); a query that needs more
     fails, and a worker that dies of it is replaced."""
@@ -195,6 +200,8 @@ class Config:
             out.append("query_timeout must be above 0 seconds")
         if self.idle_timeout <= 0:
             out.append("idle_timeout must be above 0 seconds")
+        if not 0 < self.client_timeout < float("inf"):
+            out.append("client_timeout must be above 0 seconds (and finite)")
         for key in ("row_limit", "max_body", "workers"):
             if getattr(self, key) < 1:
                 out.append(f"{key} must be at least 1")

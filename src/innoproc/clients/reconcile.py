@@ -24,7 +24,7 @@ from rdflib import Literal, URIRef
 from SPARQLWrapper import JSON
 
 from innoproc.build.load import Corpus
-from innoproc.clients.store import client
+from innoproc.clients.store import answer, results
 from innoproc.errors import InputError
 from innoproc.rdf import FOAF, ORG, OWL, RDF, SKOS, WIKIDATA_ENTITY, ip, quads
 
@@ -95,13 +95,17 @@ def query_for(labels: list[Literal]) -> str:
 
 
 def ask(endpoint: str, query: str, timeout: float) -> list[dict[str, Any]]:
-    try:
-        document: Any = client(
-            endpoint, query, JSON, timeout, agent="innoproc-reconciliation"
-        ).queryAndConvert()
-        return list(document["results"]["bindings"])
-    except Exception as exc:  # down, slow, or not SPARQL JSON: each is reported the same way
-        raise InputError(f"{endpoint}: no usable answer ({type(exc).__name__}: {exc})") from exc
+    """The bindings of ``endpoint``'s answer, all of it within ``timeout`` seconds; each binds
+    ?item and ?label. Down, slow, or not SPARQL JSON: an :class:`InputError`, said the same way."""
+    unusable = "no usable answer: "
+    body = answer(endpoint, query, JSON, timeout, "innoproc-reconciliation", unusable)
+    found = results(endpoint, body, unusable)
+    if isinstance(found, bool):
+        raise InputError(f"{endpoint}: {unusable}a boolean, not bindings")
+    for number, row in enumerate(found[1], 1):
+        if not {"item", "label"} <= row.keys():
+            raise InputError(f"{endpoint}: {unusable}binding {number} lacks ?item or ?label")
+    return list(found[1])
 
 
 def reconcile(
@@ -109,9 +113,14 @@ def reconcile(
 ) -> list[Candidate]:
     """Ask (or read from the cache) for candidates, score them, write the review file."""
     cache_path = folder / "cache.json"
-    cache: dict[str, list[dict[str, Any]]] = (
-        json.loads(cache_path.read_text("utf-8")) if cache_path.is_file() else {}
-    )
+    try:
+        cache: dict[str, list[dict[str, Any]]] = (
+            json.loads(cache_path.read_text("utf-8")) if cache_path.is_file() else {}
+        )
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{cache_path}: not a cache of answers ({exc})") from exc
+    if not isinstance(cache, dict):
+        raise InputError(f"{cache_path}: not a cache of answers (not a JSON object)")
     fresh = dict(cache)
     candidates = []
     for resource, kind, labels, preferred in unlinked(corpus):
