@@ -58,8 +58,9 @@ def test_unknown_authority_code_fails_the_dcat_ap_check(
     assert any(str(distribution) in m for m in result["full"] + result["codelists"]), result
 
 
-def test_catalogue_in_json_ld_is_the_same(site: Path, catalogue: Graph) -> None:
+def test_catalogue_in_json_ld_and_rdf_xml_is_the_same(site: Path, catalogue: Graph) -> None:
     assert set(Graph().parse(site / "catalog.jsonld", format="json-ld")) == set(catalogue)
+    assert set(Graph().parse(site / "catalog.rdf", format="xml")) == set(catalogue)
 
 
 def test_sizes_and_checksums_are_the_files(site: Path, catalogue: Graph) -> None:

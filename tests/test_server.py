@@ -137,6 +137,9 @@ CONNEG = [
     ("/dumps/innoproc.nq", "*/*", 200, "application/n-quads", None),
     ("/catalog", "text/turtle", 303, "text/plain", "/catalog.ttl"),
     ("/catalog", "application/ld+json", 303, "text/plain", "/catalog.jsonld"),
+    ("/catalog", "application/rdf+xml", 303, "text/plain", "/catalog.rdf"),
+    ("/catalog", "text/html,application/xhtml+xml,*/*;q=0.8", 303, "text/plain", "/nl/index.html"),
+    ("/catalog", "*/*", 303, "text/plain", "/catalog.ttl"),
     ("/.well-known/void", "*/*", 303, "text/plain", "/void.ttl"),
 ]
 

@@ -187,12 +187,14 @@ def resource_documents() -> Documents:
 def fixed_documents() -> dict[str, Documents]:
     """The site's other negotiated IRIs (their paths) and the documents each is answered with:
     the DCAT-AP catalogue, the VoID description, the ontology."""
-    turtle, jsonld = by_name("turtle"), by_name("jsonld")
-    assert turtle is not None and jsonld is not None
+    turtle, jsonld, rdfxml = by_name("turtle"), by_name("jsonld"), by_name("rdfxml")
+    assert turtle is not None and jsonld is not None and rdfxml is not None
     return {
-        "/catalog": (
+        "/catalog": (  # to people, the home page: it describes the dataset and its downloads
             (turtle.media_type, f"catalog.{turtle.extension}"),
             (jsonld.media_type, f"catalog.{jsonld.extension}"),
+            (rdfxml.media_type, f"catalog.{rdfxml.extension}"),
+            (PAGE, "{lang}/index.html"),
         ),
         "/.well-known/void": ((turtle.media_type, f"void.{turtle.extension}"),),
         "/ontology": (

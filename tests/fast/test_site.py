@@ -123,6 +123,7 @@ def test_the_tiny_project_builds_byte_identically(tiny_config: Config, tmp_path:
         "id/initiative/alpha.rdf",
         "dumps/tiny.trig",
         "catalog.ttl",
+        "catalog.rdf",
         "void.ttl",
         "validation-report.ttl",
     ):

@@ -128,9 +128,10 @@ def build(
                 "\n".join(problems) + f"\nStrict mode: {len(problems)} problem(s), nothing written."
             )
         turtle, jsonld = formats.by_name("turtle"), formats.by_name("jsonld")
-        assert turtle is not None and jsonld is not None
-        write_graph(catalogued, fresh / "catalog.ttl", turtle)
-        write_graph(catalogued, fresh / "catalog.jsonld", jsonld)
+        rdfxml = formats.by_name("rdfxml")
+        assert turtle is not None and jsonld is not None and rdfxml is not None
+        for fmt in (turtle, jsonld, rdfxml):
+            write_graph(catalogued, fresh / f"catalog.{fmt.extension}", fmt)
         write_graph(void(corpus), fresh / "void.ttl", turtle)
         done("catalogue")
         written = write_deploy(config, fresh)
