@@ -10,7 +10,7 @@ CONSTRUCT and DESCRIBE, from the ``format`` parameter (as SPARQL clients send it
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pyoxigraph as ox
@@ -78,7 +78,6 @@ class Request:
     """``named-graph-uri`` parameters: the only graphs ``GRAPH`` sees."""
     page: bool = False
     """The answer is for the HTML page: SPARQL JSON, whatever the form."""
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @functools.lru_cache(maxsize=1024)
