@@ -9,11 +9,17 @@ server holding the same dataset (named graphs, and their union as default graph)
 three queries over HTTP: a lookup by IRI, a join with GROUP BY, and a text filter. It prints the
 median and 95th percentile latency of sequential requests and the throughput of 8 concurrent
 clients, each with its ratio to Oxigraph server.
+
+Each lookup asks for another resource of the graph (its subjects under ``id/``, in an order
+drawn from a fixed seed), so that no server answers a text it has seen before; both servers
+are asked the same texts in the same order.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
+import random
 import shutil
 import socket
 import statistics
@@ -24,6 +30,7 @@ import threading
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -37,18 +44,38 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 """
 
 
-def queries(lookup: str) -> dict[str, str]:
+def lookups(resources: list[str]) -> Callable[[], Iterator[str]]:
+    """Lookup queries, one per resource, in an order drawn from a fixed seed: each call starts
+    the same sequence again."""
+    order = sorted(resources)
+    random.Random(1).shuffle(order)
+
+    def texts() -> Iterator[str]:
+        return (f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }}" for iri in itertools.cycle(order))
+
+    return texts
+
+
+def fixed(text: str) -> Callable[[], Iterator[str]]:
+    return lambda: itertools.repeat(text)
+
+
+def queries(resources: list[str]) -> dict[str, Callable[[], Iterator[str]]]:
     return {
-        "lookup by IRI": f"SELECT ?p ?o WHERE {{ <{lookup}> ?p ?o }}",
-        "join + GROUP BY": PREFIXES
-        + """SELECT ?country (COUNT(DISTINCT ?member) AS ?n) WHERE {
+        "lookup by IRI": lookups(resources),
+        "join + GROUP BY": fixed(
+            PREFIXES
+            + """SELECT ?country (COUNT(DISTINCT ?member) AS ?n) WHERE {
   ?membership org:organization ?initiative ; org:member ?member .
   ?member ip:country ?country .
-} GROUP BY ?country ORDER BY DESC(?n) ?country""",
-        "text filter": PREFIXES
-        + """SELECT (COUNT(*) AS ?n) WHERE {
+} GROUP BY ?country ORDER BY DESC(?n) ?country"""
+        ),
+        "text filter": fixed(
+            PREFIXES
+            + """SELECT (COUNT(*) AS ?n) WHERE {
   ?s skos:prefLabel ?label . FILTER CONTAINS(LCASE(?label), "agency")
-}""",
+}"""
+        ),
     }
 
 
@@ -87,22 +114,22 @@ def ask(endpoint: str, query: str) -> float:
     return time.perf_counter() - started
 
 
-def measure(endpoint: str, query: str, requests: int) -> tuple[float, float, float]:
+def measure(endpoint: str, texts: Iterator[str], requests: int) -> tuple[float, float, float]:
     for _ in range(3):
-        ask(endpoint, query)
-    times = sorted(ask(endpoint, query) for _ in range(requests))
+        ask(endpoint, next(texts))
+    times = sorted(ask(endpoint, next(texts)) for _ in range(requests))
     p50 = statistics.median(times) * 1000
     p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))] * 1000
     clients, each = 8, max(5, requests // 4)
     started = time.perf_counter()
     with ThreadPoolExecutor(clients) as pool:
-        list(pool.map(lambda _: ask(endpoint, query), range(clients * each)))
+        list(pool.map(lambda text: ask(endpoint, text), itertools.islice(texts, clients * each)))
     throughput = clients * each / (time.perf_counter() - started)
     return p50, p95, throughput
 
 
-def dataset(size: str, work: Path) -> tuple[Path, str]:
-    """An N-Quads file of the graph, and an IRI to look up in it."""
+def dataset(size: str, work: Path) -> Path:
+    """An N-Quads file of the graph."""
     target = work / "dumps" / "innoproc.nq"
     target.parent.mkdir(parents=True, exist_ok=True)
     if size == "project":
@@ -121,7 +148,7 @@ def dataset(size: str, work: Path) -> tuple[Path, str]:
             capture_output=True,
         )
         shutil.copy(work / "site/dumps/innoproc.nq", target)
-        return target, BASE + "id/organisation/pianoo"
+        return target
     source = work / "synthetic"
     subprocess.run(
         [
@@ -141,7 +168,19 @@ def dataset(size: str, work: Path) -> tuple[Path, str]:
     for path in sorted(source.glob("*.trig")):
         store.bulk_load(path=str(path), format=ox.RdfFormat.TRIG, base_iri=BASE)
     store.dump(output=str(target), format=ox.RdfFormat.N_QUADS)
-    return target, BASE + "id/organisation/syn-100-3"
+    return target
+
+
+def resources(nquads: Path) -> list[str]:
+    """The graph's subjects under ``id/``: the resources to look up."""
+    subjects = (q.subject for q in ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS))
+    return sorted(
+        {
+            s.value
+            for s in subjects
+            if isinstance(s, ox.NamedNode) and s.value.startswith(BASE + "id/")
+        }
+    )
 
 
 def start_innoproc(work: Path, port: int) -> subprocess.Popen[bytes]:
@@ -193,20 +232,22 @@ def main() -> int:
     for size in arguments.sizes.split(","):
         with tempfile.TemporaryDirectory(prefix="innoproc-bench-") as folder:
             work = Path(folder)
-            nquads, lookup = dataset(size, work)
+            nquads = dataset(size, work)
             triples = sum(1 for _ in ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS))
+            drawn = resources(nquads)
+            print(f"{size}: {triples:,} quads, {len(drawn):,} resources to look up", flush=True)
             ours_port, theirs_port = free_port(), free_port()
             ours = start_innoproc(work, ours_port)
             theirs = start_oxigraph(nquads, work, theirs_port)
             try:
                 wait(f"http://127.0.0.1:{ours_port}/sparql?query=ASK%7B%7D", ours)
                 wait(f"http://127.0.0.1:{theirs_port}/query?query=ASK%7B%7D", theirs)
-                for name, query in queries(lookup).items():
+                for name, texts in queries(drawn).items():
                     mine = measure(
-                        f"http://127.0.0.1:{ours_port}/sparql", query, arguments.requests
+                        f"http://127.0.0.1:{ours_port}/sparql", texts(), arguments.requests
                     )
                     base = measure(
-                        f"http://127.0.0.1:{theirs_port}/query", query, arguments.requests
+                        f"http://127.0.0.1:{theirs_port}/query", texts(), arguments.requests
                     )
                     rows.append((size, triples, name, mine, base))
                     print_row(rows[-1])
