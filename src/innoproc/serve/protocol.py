@@ -2,9 +2,11 @@
 what this endpoint does not run, choose the answer's format for the query's form, run it on
 the dataset the request names, and serialise the answer.
 
-The format is chosen after parsing: results formats for SELECT and ASK, RDF formats for
-CONSTRUCT and DESCRIBE, from the ``format`` parameter (as SPARQL clients send it) or else the
-``Accept`` header, with JSON and Turtle as the defaults.
+A query whose text cannot hold a SERVICE pattern (:func:`plain`) is parsed by the engine
+alone; any other is parsed by rdflib's SPARQL grammar too, and refused on its parse tree if it
+calls a service. The format is chosen for the form the engine answered: results formats for
+SELECT and ASK, RDF formats for CONSTRUCT and DESCRIBE, from the ``format`` parameter (as
+SPARQL clients send it) or else the ``Accept`` header, with JSON and Turtle as the defaults.
 """
 
 from __future__ import annotations
@@ -104,6 +106,24 @@ def classify(text: str) -> str:
     return FORMS[parsed[1].name]
 
 
+PLAIN_LENGTH = 1000
+"""Characters a text may have to be parsed by the engine alone: Oxigraph's parser recurses
+once per level of nesting and overflows the worker's stack past a few thousand levels (one
+character each), where rdflib's parser stops with an error."""
+
+
+def plain(text: str) -> bool:
+    """Whether ``text`` is short and provably holds no SERVICE pattern, whatever it parses to.
+    The grammar's ServiceGraphPattern starts with the keyword SERVICE, which parsers match
+    ignoring case after expanding the codepoint escapes ``\\u`` and ``\\U``. A text with no such
+    escape, and no ``SERVICE`` once in Unicode upper case (which maps every character that a
+    case-blind match could take for one of those letters, the long s and the dotless i among
+    them, onto it), has no SERVICE token, so no parse of it has the pattern. Texts that say
+    the word in an IRI, a string or a comment are not plain: the parse decides on them."""
+    upper = text.upper()
+    return len(text) <= PLAIN_LENGTH and "SERVICE" not in upper and "\\U" not in upper
+
+
 def _calls_service(tree: object) -> bool:
     """Whether the parse tree holds a SERVICE pattern anywhere."""
     stack = [tree]
@@ -146,15 +166,12 @@ def choose_format(form: str, accept: str | None, word: str) -> Format | str:
 def answer(store: ox.Store, request: Request, base_iri: str, row_limit: int) -> Answer:
     """Answer one query request on ``store`` (the named graphs, and their union as the default
     graph)."""
+    checked = not plain(request.text)
     try:
-        form = classify(request.text)
+        if checked:
+            classify(request.text)
     except Refused as refused:
         return Answer(refused.status, PLAIN, f"{refused}\n".encode())
-    chosen = choose_format(form, None if request.page else request.accept, request.format)
-    if request.page:
-        chosen = RESULTS[0] if form != "graph" else chosen
-    if isinstance(chosen, str):
-        return Answer(406, PLAIN, f"{chosen}\n".encode(), form=form)
     try:
         dataset: dict[str, Any] = {}
         if request.default_graphs:
@@ -162,13 +179,24 @@ def answer(store: ox.Store, request: Request, base_iri: str, row_limit: int) -> 
         if request.named_graphs:
             dataset["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
     except ValueError as exc:
-        return Answer(400, PLAIN, f"A graph IRI is not an IRI: {exc}\n".encode(), form=form)
+        return Answer(400, PLAIN, f"A graph IRI is not an IRI: {exc}\n".encode())
     try:
         result = store.query(request.text, base_iri=base_iri, **dataset)
     except SyntaxError as exc:
-        return Answer(400, PLAIN, f"Malformed query: {exc}\n".encode(), form=form)
+        try:  # an update, or no query at all: the grammar says which
+            if not checked:
+                classify(request.text)
+        except Refused as refused:
+            return Answer(refused.status, PLAIN, f"{refused}\n".encode())
+        return Answer(400, PLAIN, f"Malformed query: {exc}\n".encode())
     except (ValueError, OSError) as exc:
-        return Answer(400, PLAIN, f"Query failed: {exc}\n".encode(), form=form)
+        return Answer(400, PLAIN, f"Query failed: {exc}\n".encode())
+    form = _form(result)
+    chosen = choose_format(form, None if request.page else request.accept, request.format)
+    if request.page:
+        chosen = RESULTS[0] if form != "graph" else chosen
+    if isinstance(chosen, str):
+        return Answer(406, PLAIN, f"{chosen}\n".encode(), form=form)
     if isinstance(result, ox.QueryBoolean):
         rendered = Result(variables=[], rows=[], boolean=bool(result))
         return Answer(200, chosen.content_type, _render(rendered, chosen), form=form)
@@ -192,6 +220,12 @@ def answer(store: ox.Store, request: Request, base_iri: str, row_limit: int) -> 
         triples.append(triple)
     body = ox.serialize(sorted(triples, key=str), format=chosen.rdf) or b""
     return Answer(200, chosen.content_type, body, truncated, form=form)
+
+
+def _form(result: ox.QueryBoolean | ox.QuerySolutions | ox.QueryTriples) -> str:
+    if isinstance(result, ox.QueryBoolean):
+        return "ask"
+    return "select" if isinstance(result, ox.QuerySolutions) else "graph"
 
 
 def _render(result: Result, fmt: Format) -> bytes:
