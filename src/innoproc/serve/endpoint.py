@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request as HttpRequest
 from starlette.responses import PlainTextResponse, Response
@@ -92,7 +91,7 @@ async def sparql(site: Site, request: HttpRequest) -> Response:
         named_graphs=tuple(v for n, v in parameters if n == "named-graph-uri"),
         page=page,
     )
-    answer = await run_in_threadpool(site.pool.run, query)
+    answer = await site.pool.ask(query)
     headers = {"Vary": "Accept"}
     if answer.truncated:
         headers["X-Results-Truncated"] = f"cut at {site.config.row_limit} rows"

@@ -9,6 +9,7 @@ Each worker runs without a network, so no query can make it fetch anything.
 
 from __future__ import annotations
 
+import asyncio
 import ctypes
 import multiprocessing
 import multiprocessing.connection
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+from starlette.concurrency import run_in_threadpool
 
 from innoproc.serve.protocol import PLAIN, Answer, Request, answer
 
@@ -120,6 +122,13 @@ def _text(status: int, message: str) -> Answer:
     return Answer(status, PLAIN, message.encode())
 
 
+BUSY = _text(503, "All query workers are busy; try again shortly.\n")
+DIED = _text(502, "The query worker died while it ran this query; it has been replaced.\n")
+INLINE_TEXT = 16 * 1024
+"""Characters of query text that the event loop writes to a worker's pipe itself: the pipe
+takes that much (at most 64 KiB in UTF-8) at once, so the write never waits for the worker."""
+
+
 class Pool:
     """``size`` supervised worker processes. A query gets an idle worker, or waits ``timeout``
     seconds for one (503). A worker that dies, idle or busy, or that runs past the time limit,
@@ -215,31 +224,74 @@ class Pool:
                 if worker.process.sentinel in ready:
                     self._retire(worker, unless_busy=True)
 
-    def run(self, request: Request) -> Answer:
-        deadline = time.monotonic() + self.timeout
+    def _acquire(self, wait: float) -> Worker | None:
+        """An idle, live worker, marked busy, within ``wait`` seconds; None if none."""
+        deadline = time.monotonic() + wait
         while True:
             try:
                 worker = self.idle.get(timeout=max(0.0, deadline - time.monotonic()))
             except queue.Empty:
-                return _text(503, "All query workers are busy; try again shortly.\n")
+                return None
             with self.lock:
                 worker.busy = worker.alive()
             if worker.busy:
-                break
+                return worker
             self._retire(worker)
+
+    def _release(self, worker: Worker) -> None:
+        worker.busy = False
+        self.idle.put(worker)
+
+    def run(self, request: Request) -> Answer:
+        """Answer ``request`` on a worker, waiting for the worker and its answer in this
+        thread."""
+        worker = self._acquire(self.timeout)
+        if worker is None:
+            return BUSY
         try:
             worker.connection.send(request)
             if worker.connection.poll(self.timeout):
                 result: Answer = worker.connection.recv()
-                worker.busy = False
-                self.idle.put(worker)
+                self._release(worker)
                 return result
         except (EOFError, OSError):
             self._retire(worker)
-            return _text(
-                502, "The query worker died while it ran this query; it has been replaced.\n"
-            )
+            return DIED
         self._retire(worker)
+        return self._overtime()
+
+    async def ask(self, request: Request) -> Answer:
+        """Answer ``request`` on an idle worker, waiting for its answer on the event loop (no
+        thread between the loop and the pipe); when no worker is idle, or the request is
+        large, wait in a thread as :meth:`run` does."""
+        worker = self._acquire(0) if len(request.text) <= INLINE_TEXT else None
+        if worker is None:
+            return await run_in_threadpool(self.run, request)
+        loop = asyncio.get_running_loop()
+        answered: asyncio.Future[None] = loop.create_future()
+        descriptor = worker.connection.fileno()
+
+        def readable() -> None:
+            if not answered.done():
+                answered.set_result(None)
+
+        loop.add_reader(descriptor, readable)
+        try:
+            worker.connection.send(request)
+            await asyncio.wait_for(answered, self.timeout)
+            result: Answer = worker.connection.recv()
+        except TimeoutError:  # before OSError, its base class
+            self._retire(worker)
+            return self._overtime()
+        except (EOFError, OSError):
+            self._retire(worker)
+            return DIED
+        finally:
+            loop.remove_reader(descriptor)
+        self._release(worker)
+        return result
+
+    def _overtime(self) -> Answer:
         return _text(
             503, f"The query ran longer than the limit of {self.timeout:g} s and was stopped.\n"
         )
