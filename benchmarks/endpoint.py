@@ -7,8 +7,8 @@ For each graph (the project's own, and synthetic graphs of about the given numbe
 written by scripts/synthesize.py), it starts ``innoproc serve``'s endpoint and an Oxigraph
 server holding the same dataset (named graphs, and their union as default graph), then times
 three queries over HTTP: a lookup by IRI, a join with GROUP BY, and a text filter. It prints the
-median and 95th percentile latency of sequential requests and the throughput of 8 concurrent
-clients, each with its ratio to Oxigraph server.
+median and 95th percentile latency of sequential requests (sent to the two servers in turn)
+and the throughput of 8 concurrent clients, each with its ratio to Oxigraph server.
 
 Each lookup asks for another resource of the graph (its subjects under ``id/``, in an order
 drawn from a fixed seed), so that no server answers a text it has seen before; both servers
@@ -114,18 +114,37 @@ def ask(endpoint: str, query: str) -> float:
     return time.perf_counter() - started
 
 
-def measure(endpoint: str, texts: Iterator[str], requests: int) -> tuple[float, float, float]:
+Figures = tuple[float, float, float]
+"""p50 and p95 latency (ms), throughput (requests/s)."""
+
+
+def measure(
+    endpoints: list[str], texts: Callable[[], Iterator[str]], requests: int
+) -> list[Figures]:
+    """For each endpoint, the p50 and p95 latency (ms) of sequential requests and the
+    throughput (requests/s) of 8 concurrent clients. The sequential requests go to the
+    endpoints in turn, the same text to each, so that a machine's changing load weighs on
+    them alike."""
+    sequences = [texts() for _ in endpoints]
     for _ in range(3):
-        ask(endpoint, next(texts))
-    times = sorted(ask(endpoint, next(texts)) for _ in range(requests))
-    p50 = statistics.median(times) * 1000
-    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))] * 1000
-    clients, each = 8, max(5, requests // 4)
-    started = time.perf_counter()
-    with ThreadPoolExecutor(clients) as pool:
-        list(pool.map(lambda text: ask(endpoint, text), itertools.islice(texts, clients * each)))
-    throughput = clients * each / (time.perf_counter() - started)
-    return p50, p95, throughput
+        for endpoint, sequence in zip(endpoints, sequences, strict=True):
+            ask(endpoint, next(sequence))
+    times: list[list[float]] = [[] for _ in endpoints]
+    for _ in range(requests):
+        for endpoint, sequence, taken in zip(endpoints, sequences, times, strict=True):
+            taken.append(ask(endpoint, next(sequence)))
+    figures = []
+    for endpoint, sequence, taken in zip(endpoints, sequences, times, strict=True):
+        taken.sort()
+        p50 = statistics.median(taken) * 1000
+        p95 = taken[min(len(taken) - 1, round(0.95 * (len(taken) - 1)))] * 1000
+        clients, each = 8, max(5, requests // 4)
+        batch = list(itertools.islice(sequence, clients * each))
+        started = time.perf_counter()
+        with ThreadPoolExecutor(clients) as pool:
+            list(pool.map(lambda text: ask(endpoint, text), batch))  # noqa: B023
+        figures.append((p50, p95, clients * each / (time.perf_counter() - started)))
+    return figures
 
 
 def dataset(size: str, work: Path) -> Path:
@@ -243,11 +262,13 @@ def main() -> int:
                 wait(f"http://127.0.0.1:{ours_port}/sparql?query=ASK%7B%7D", ours)
                 wait(f"http://127.0.0.1:{theirs_port}/query?query=ASK%7B%7D", theirs)
                 for name, texts in queries(drawn).items():
-                    mine = measure(
-                        f"http://127.0.0.1:{ours_port}/sparql", texts(), arguments.requests
-                    )
-                    base = measure(
-                        f"http://127.0.0.1:{theirs_port}/query", texts(), arguments.requests
+                    mine, base = measure(
+                        [
+                            f"http://127.0.0.1:{ours_port}/sparql",
+                            f"http://127.0.0.1:{theirs_port}/query",
+                        ],
+                        texts,
+                        arguments.requests,
                     )
                     rows.append((size, triples, name, mine, base))
                     print_row(rows[-1])
@@ -267,7 +288,7 @@ def main() -> int:
 
 
 def print_row(
-    row: tuple[str, int, str, tuple[float, float, float], tuple[float, float, float]],
+    row: tuple[str, int, str, Figures, Figures],
     markdown: bool = False,
 ) -> None:
     size, triples, name, (p50, p95, rps), (b50, b95, brps) = row
