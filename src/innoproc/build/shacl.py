@@ -5,20 +5,21 @@ the reference. Both validate with SHACL-AF (``advanced``), no inference, and rep
 and infos. Their reports hold the same results and differ only in form: the labels of blank
 nodes (new on every run, and those of the shapes' paths new on every parse of ``shapes/``) and
 the prefixes bound. :func:`canonical` gives both one form, so the report's file is the same
-bytes whichever engine made it, and from one build to the next.
+bytes whichever engine made it, on one core or several, and from one build to the next.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from hashlib import sha256
 
 from pyparsing import ParseBaseException
 from pyshacl import validate as pyshacl_validate
 from pyshacl.errors import ReportableRuntimeError as PyshaclError
 from pyshacl_turbo import validate as turbo_validate
 from pyshacl_turbo.errors import ReportableRuntimeError as TurboError
-from rdflib import Graph
-from rdflib.compare import to_canonical_graph
+from rdflib import BNode, Graph
+from rdflib.term import Node
 
 from innoproc.errors import InputError
 
@@ -57,12 +58,29 @@ def _unusable(name: str, why: str) -> InputError:
 
 
 def canonical(report: Graph, prefixed: Iterable[Graph]) -> Graph:
-    """``report`` with its blank nodes named by what they hold (RDF canonicalisation), and the
-    prefixes of the ``prefixed`` graphs (the data's, then the shapes')."""
+    """``report`` with each blank node named by what it holds (a hash of its statements, those
+    of the blank nodes it points to included), and the prefixes of the ``prefixed`` graphs
+    (the data's, then the shapes'). Blank nodes that hold the same are one: the copies of a
+    shape's path that the shares of a split validation each bring become one path."""
     out = Graph()
     for graph in prefixed:
         for prefix, namespace in graph.namespaces():
             out.bind(prefix, namespace, override=False)
-    for s, p, o in to_canonical_graph(report):
-        out.add((s, p, o))
+    names: dict[BNode, BNode] = {}
+
+    def name(node: Node, within: frozenset[BNode] = frozenset()) -> Node:
+        if not isinstance(node, BNode):
+            return node
+        if node in within:  # a cycle, which no report has: named by its place
+            return BNode("cycle")
+        if node not in names:
+            inner = within | {node}
+            held = sorted(
+                f"{p.n3()} {name(o, inner).n3()}" for p, o in report.predicate_objects(node)
+            )
+            names[node] = BNode("b" + sha256("\n".join(held).encode("utf-8")).hexdigest()[:32])
+        return names[node]
+
+    for s, p, o in report:
+        out.add((name(s), p, name(o)))
     return out
