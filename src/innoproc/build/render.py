@@ -239,6 +239,7 @@ class Renderer:
             statements=[(s.predicate, s.value, s.sources) for s in resource.statements],
             incoming=resource.incoming,
             conflicts=conflicts,
+            name_variants=self.index.name_variants(resource),
             memberships=memberships,
             formats=[
                 (f"id/{resource.path}.{f.extension}", f.label, f.media_type)
