@@ -171,3 +171,57 @@ def _ordered(pair: Pair) -> Pair:
 def _claim_key(claim: Claim) -> tuple[tuple[str, ...], ...]:
     value, sources = claim
     return (term_key(value), *(term_key(s) for s in sources))
+
+
+@dataclass
+class SourceClaim:
+    """One statement a source makes, and how the other sources stand to it."""
+
+    predicate: URIRef
+    value: Node
+    agreed: list[URIRef]
+    """The other sources that state the same."""
+    disputed: list[Claim]
+    """The values other sources give that disagree with it, with those sources."""
+    variants: list[Claim]
+    """For a name, the other names other sources give."""
+
+
+def claims_of(
+    source: URIRef,
+    statements: Iterable[tuple[URIRef, Node, list[URIRef]]],
+    conflicts: Iterable[Conflict],
+    variants: Iterable[Variants],
+) -> list[SourceClaim]:
+    """The claims ``source`` makes among one resource's statements, each with the sources that
+    agree, the values that disagree (from ``conflicts``) and the other names (``variants``)."""
+    against: dict[tuple[URIRef, Node], list[Claim]] = defaultdict(list)
+    for conflict in conflicts:
+        for a, one, b, other in conflict.pairs:
+            for mine, theirs, source_of in ((a, b, other), (b, a, one)):
+                if source in (one, other) and source != source_of:
+                    found = against[(conflict.predicate, mine)]
+                    entry = next((c for c in found if c[0] == theirs), None)
+                    if entry is None:
+                        found.append((theirs, [source_of]))
+                    elif source_of not in entry[1]:
+                        entry[1].append(source_of)
+    names = {v.predicate: v.names for v in variants}
+    out = []
+    for predicate, value, sources in statements:
+        if source not in sources:
+            continue
+        others = [(v, s) for v, s in names.get(predicate, []) if v != value and source not in s]
+        out.append(
+            SourceClaim(
+                predicate=predicate,
+                value=value,
+                agreed=[s for s in sources if s != source],
+                disputed=sorted(
+                    ((v, sorted(s)) for v, s in against.get((predicate, value), [])),
+                    key=_claim_key,
+                ),
+                variants=others,
+            )
+        )
+    return out

@@ -16,7 +16,7 @@ from functools import cached_property
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from innoproc.build.claims import Conflict, Variants, compare
+from innoproc.build.claims import Conflict, SourceClaim, Variants, claims_of, compare
 from innoproc.build.load import Corpus
 from innoproc.config import Config
 from innoproc.errors import InputError
@@ -126,6 +126,24 @@ class Index:
     def name_variants(self, resource: Resource) -> list[Variants]:
         """The different names or titles sources give the resource, property by property."""
         return self._compared.get(resource.iri, ([], []))[1]
+
+    def claims_of(self, source: URIRef) -> list[tuple[Resource, list[SourceClaim]]]:
+        """Every claim ``source`` makes, grouped by the resource it is about (the source's own
+        description left out), each with where other sources agree or disagree."""
+        return self._claims_by_source.get(source, [])
+
+    @cached_property
+    def _claims_by_source(self) -> dict[URIRef, list[tuple[Resource, list[SourceClaim]]]]:
+        out: dict[URIRef, list[tuple[Resource, list[SourceClaim]]]] = defaultdict(list)
+        sources = set(self.sources)
+        for iri, resource in self.resources.items():
+            statements = [(s.predicate, s.value, s.sources) for s in resource.statements]
+            conflicts, variants = self._compared.get(iri, ([], []))
+            for source in sorted({g for s in resource.statements for g in s.sources} & sources):
+                if source != iri:
+                    found = claims_of(source, statements, conflicts, variants)
+                    out[source].append((resource, found))
+        return dict(out)
 
     @cached_property
     def _compared(self) -> dict[URIRef, tuple[list[Conflict], list[Variants]]]:
