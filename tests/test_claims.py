@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from rdflib import Literal, URIRef
 
-from innoproc.build.claims import Pair, contains
+from innoproc.build.claims import Pair, compare, contains
 from innoproc.build.gather import Index, gather
 from innoproc.build.load import Corpus, load_project
 from innoproc.config import Config
 from innoproc.query import execute, load_queries
-from innoproc.rdf import DCTERMS, FOAF, XSD, from_ox, union_store
+from innoproc.rdf import DCTERMS, FOAF, ORG, XSD, from_ox, union_store
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "https://w3id.org/innoproc/"
@@ -223,3 +223,26 @@ def test_containment_of_dates(coarse: str, fine: str, inside: bool) -> None:
     a = Literal(coarse, datatype=types.get(len(coarse), XSD.gYearMonth))
     b = Literal(fine, datatype=types.get(len(fine), XSD.dateTime))
     assert contains(a, b) is inside
+
+
+def test_kinds_of_disagreement_and_what_is_not_a_source() -> None:
+    one, other, ontology = (URIRef(f"https://example.org/{s}") for s in ("one", "other", "onto"))
+    grant = URIRef(BASE + "ontology#grantAgreementNumber")
+    role, kind = (URIRef(f"{BASE}id/role/{r}") for r in ("chair", "member")), DCTERMS.type
+    statements = [
+        (ORG.role, next(role), [one]),
+        (ORG.role, next(role), [other]),
+        (kind, URIRef(BASE + "id/initiative-type/network"), [one]),
+        (kind, URIRef(BASE + "id/initiative-type/programme"), [other]),
+        (grant, Literal("101"), [one]),
+        (grant, Literal("102"), [ontology]),  # not a source: no claim
+        (FOAF.name, Literal("Big Buyers", lang="en"), [one]),
+        (FOAF.name, Literal("Grote inkopers", lang="nl"), [other]),
+    ]
+    conflicts, variants = compare(
+        statements, {ORG.role, kind, grant, FOAF.name}, {FOAF.name}, {one, other}, COUNT
+    )
+    assert [(c.predicate, c.kind) for c in conflicts] == [(ORG.role, "role"), (kind, "type")]
+    assert [(v.predicate, [str(n) for n, _ in v.names]) for v in variants] == [
+        (FOAF.name, ["Big Buyers", "Grote inkopers"])
+    ]
