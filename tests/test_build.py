@@ -220,7 +220,7 @@ def test_resource_page_shows_statements_sources_memberships_and_conflicts(site: 
     html = (site / "en/initiative/mle-innovation-procurement.html").read_text()
     assert "<h1>Mutual Learning Exercise on Innovation Procurement</h1>" in html
     assert "number of participating countries" in html and "Sources disagree" in html
-    assert re.search(r"<td>15</td><td><a class=\"cite\" href=\"#source-\d+\">", html)
+    assert re.search(r"<td>15</td><td><a class=\"cite\" href=\"../source/[a-z-]+.html\">", html)
     assert "Memberships and roles" in html and ">Charles Edquist</a>" in html
     assert 'href="../person/charles-edquist.html"' in html
     assert 'type="text/turtle" href="../../id/initiative/mle-innovation-procurement.ttl"' in html

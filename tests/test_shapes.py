@@ -243,6 +243,18 @@ CASES = [
         + insert(SOURCE, '$this ip:retrieved "2025"'),
     ),
     case("source-publisher", "Class", SOURCE, insert(SOURCE, f"$this dcterms:publisher {PERSON}")),
+    case(
+        "source-original",
+        "NodeKind",
+        SOURCE,
+        insert(SOURCE, '$this prov:alternateOf "https://example.org/original"'),
+    ),
+    case(
+        "source-original",
+        "Pattern",
+        SOURCE,
+        insert(SOURCE, "$this prov:alternateOf <ftp://example.org/original>"),
+    ),
     # initiatives
     case(
         "Initiative",

@@ -16,11 +16,12 @@ from functools import cached_property
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
+from innoproc.build.claims import Conflict, SourceClaim, Variants, claims_of, compare
 from innoproc.build.load import Corpus
 from innoproc.config import Config
 from innoproc.errors import InputError
 from innoproc.iris import InvalidIri, resource_path
-from innoproc.rdf import DCTERMS, FOAF, ORG, OWL, RDF, RDFS, SH, SKOS, ip, quads, term_key
+from innoproc.rdf import COUNTRY, DCTERMS, FOAF, ORG, OWL, RDF, RDFS, SH, SKOS, ip, quads, term_key
 
 LINKABLE = re.compile(r"^(https?|mailto):", re.IGNORECASE)
 
@@ -45,13 +46,6 @@ class Resource:
     statements: list[Statement] = field(default_factory=list)
     incoming: list[tuple[URIRef, URIRef, list[URIRef]]] = field(default_factory=list)
     """(subject, predicate, sources) of the statements that point here."""
-
-
-@dataclass
-class Conflict:
-    predicate: URIRef
-    claims: list[tuple[Node, list[URIRef]]]
-    """Each value with the sources that state it."""
 
 
 @dataclass
@@ -100,6 +94,9 @@ class Index:
     """The project's own terms, sorted."""
     problems: list[str] = field(default_factory=list)
     """Missing labels and dangling links, for strict mode."""
+    name_properties: set[URIRef] = field(default_factory=set)
+    """The single-valued properties whose values are names or titles (``ip:NameProperty``):
+    two values are name variants, not a disagreement."""
 
     def label(self, node: Node, language: str) -> str:
         """The label in ``language``, else in the other configured languages in their order,
@@ -122,17 +119,58 @@ class Index:
         return dict(sorted(out.items()))
 
     def conflicts(self, resource: Resource) -> list[Conflict]:
-        """Single-valued properties to which sources give different values (per language)."""
-        out = []
-        groups: dict[tuple[URIRef, str], list[Statement]] = defaultdict(list)
-        for statement in resource.statements:
-            if statement.predicate in self.single_valued:
-                language = statement.value.language if isinstance(statement.value, Literal) else ""
-                groups[(statement.predicate, language or "")].append(statement)
-        for (predicate, _), statements in sorted(groups.items()):
-            if len(statements) > 1:
-                claims = [(s.value, s.sources) for s in statements]
-                out.append(Conflict(predicate=predicate, claims=claims))
+        """Single-valued properties to which sources give values that disagree (per language),
+        counts and dates first; see :mod:`innoproc.build.claims`."""
+        return self._compared.get(resource.iri, ([], []))[0]
+
+    def name_variants(self, resource: Resource) -> list[Variants]:
+        """The different names or titles sources give the resource, property by property."""
+        return self._compared.get(resource.iri, ([], []))[1]
+
+    def claims_of(self, source: URIRef) -> list[tuple[Resource, list[SourceClaim]]]:
+        """Every claim ``source`` makes, grouped by the resource it is about (the source's own
+        description left out), each with where other sources agree or disagree."""
+        return self._claims_by_source.get(source, [])
+
+    @cached_property
+    def _claims_by_source(self) -> dict[URIRef, list[tuple[Resource, list[SourceClaim]]]]:
+        out: dict[URIRef, list[tuple[Resource, list[SourceClaim]]]] = defaultdict(list)
+        sources = set(self.sources)
+        for iri, resource in self.resources.items():
+            statements = [(s.predicate, s.value, s.sources) for s in resource.statements]
+            conflicts, variants = self._compared.get(iri, ([], []))
+            for source in sorted({g for s in resource.statements for g in s.sources} & sources):
+                if source != iri:
+                    found = claims_of(source, statements, conflicts, variants)
+                    out[source].append((resource, found))
+        return dict(out)
+
+    @cached_property
+    def _compared(self) -> dict[URIRef, tuple[list[Conflict], list[Variants]]]:
+        count = ip(self.config.base_iri).participatingCountryCount
+        countries: dict[Node, dict[URIRef, set[Node]]] = defaultdict(lambda: defaultdict(set))
+        for m in self.memberships:
+            if (
+                m.organization is not None
+                and isinstance(m.member, URIRef)
+                and str(m.member).startswith(COUNTRY)
+            ):
+                for source in m.sources:
+                    countries[m.organization][source].add(m.member)
+        sources = set(self.sources)
+        out = {}
+        for iri, resource in self.resources.items():
+            named = {s: len(members) for s, members in countries.get(iri, {}).items()}
+            found = compare(
+                ((s.predicate, s.value, s.sources) for s in resource.statements),
+                self.single_valued,
+                self.name_properties,
+                sources,
+                count,
+                named,
+            )
+            if found != ([], []):
+                out[iri] = found
         return out
 
     def memberships_of(self, node: Node) -> list[Membership]:
@@ -236,12 +274,14 @@ def gather(corpus: Corpus) -> Index:
     single_valued = {
         s for s in by_subject if (RDF.type, vocab.SingleValuedProperty) in by_subject[s]
     }
+    name_properties = {s for s in by_subject if (RDF.type, vocab.NameProperty) in by_subject[s]}
     return Index(
         config=config,
         resources=resources,
         labels=dict(labels),
         label_statements=dict(label_statements),
         single_valued=single_valued,  # type: ignore[arg-type]
+        name_properties=name_properties,  # type: ignore[arg-type]
         sources=corpus.source_graphs,
         memberships=memberships,
         ontology=ontology_terms(corpus),

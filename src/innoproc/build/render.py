@@ -23,13 +23,14 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from innoproc import formats
+from innoproc.build.citations import Citation, describe
 from innoproc.build.gather import Index, Resource, linkable
 from innoproc.config import Description
 from innoproc.errors import InputError
 from innoproc.interface import environment, interface_strings
 from innoproc.iris import inside
 from innoproc.query import Query, Result
-from innoproc.rdf import CV, DCTERMS, FOAF, ORG, OWL, choose, from_ox, ip
+from innoproc.rdf import CV, DCTERMS, FOAF, ORG, OWL, PROV, choose, from_ox, ip
 
 SCHEMA_TYPES = {
     FOAF.Person: "Person",
@@ -111,6 +112,17 @@ class Page:
                 self.cited.append(source)
             numbers.append(self.cited.index(source) + 1)
         return numbers
+
+    def citations(self, sources: Iterable[URIRef]) -> list[Citation]:
+        """Each of ``sources`` as its number on this page, its page, title and publisher."""
+        out = []
+        cited = list(sources)
+        for source, number in zip(cited, self.cite(cited), strict=True):
+            resource = self.renderer.index.resources.get(source)
+            title, title_lang, publisher, copy = describe(self.renderer.index, source, self.lang)
+            href = self.page_of(resource.path) if resource is not None else None
+            out.append(Citation(number, href, title, title_lang, publisher, copy))
+        return out
 
     def alternates(self, path: str) -> list[tuple[str, str, str]]:
         """(language, its name, link) for this page in every other language."""
@@ -239,6 +251,8 @@ class Renderer:
             statements=[(s.predicate, s.value, s.sources) for s in resource.statements],
             incoming=resource.incoming,
             conflicts=conflicts,
+            name_variants=self.index.name_variants(resource),
+            **self._claims(page, resource),
             memberships=memberships,
             formats=[
                 (f"id/{resource.path}.{f.extension}", f.label, f.media_type)
@@ -274,6 +288,21 @@ class Renderer:
         )
 
     # ------------------------------------------------------------------ helpers
+
+    def _claims(self, page: Page, resource: Resource) -> dict[str, Any]:
+        """On a source's page, the claims it makes, by resource, and how many are disputed."""
+        claims = sorted(
+            self.index.claims_of(resource.iri),
+            key=lambda pair: (page.label(pair[0].iri).casefold(), str(pair[0].iri)),
+        )
+        rows = [claim for _, found in claims for claim in found]
+        return {
+            "copy": ip(self.config.base_iri).Copy in resource.types,
+            "originals": [s.value for s in resource.statements if s.predicate == PROV.alternateOf],
+            "claims": claims,
+            "claim_count": len(rows),
+            "disputed_count": sum(1 for claim in rows if claim.disputed),
+        }
 
     def _text(self, resource: Resource, predicate: URIRef, lang: str) -> Value | None:
         values = [s.value for s in resource.statements if s.predicate == predicate]
