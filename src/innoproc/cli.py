@@ -294,17 +294,17 @@ def diff(ctx: click.Context, old: Path, new: Path | None, out: Path | None) -> N
     """What changed from OLD to NEW: statements added and removed, per source graph, and the
     resources that are new, removed or changed. OLD and NEW are dumps (.nq, .trig), release
     folders (releases/{version}) or sites; without NEW, the project's working data."""
-    from innoproc.build.diff import Diff, find_dump, read_quads
+    from innoproc.build.diff import Diff, find_dump, read_statements
 
     try:
-        before = read_quads(find_dump(old))
+        before = read_statements(find_dump(old))
         if new is None:
             from innoproc.build.load import load_project
-            from innoproc.build.release import corpus_quads
+            from innoproc.build.release import corpus_statements
 
-            after = corpus_quads(load_project(_config(ctx)))
+            after = corpus_statements(load_project(_config(ctx)))
         else:
-            after = read_quads(find_dump(new))
+            after = read_statements(find_dump(new))
         change = Diff.between(before, after)
         if out is not None:
             change.write(out)

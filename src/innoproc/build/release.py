@@ -19,12 +19,11 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyoxigraph as ox
 from rdflib import Graph, Literal, Namespace, URIRef
 
 from innoproc import formats
 from innoproc.build import cite
-from innoproc.build.diff import Diff, read_quads
+from innoproc.build.diff import Diff, read_statements, statements
 from innoproc.build.load import Corpus
 from innoproc.config import VERSION, Config
 from innoproc.errors import InputError
@@ -88,10 +87,10 @@ class Releases:
                 )
             ordered.append(current)
         out = cls(corpus, ordered, current)
-        previous: set[ox.Quad] | None = None
+        previous: set[bytes] | None = None
         for item in ordered:
             dump = item.folder / f"{corpus.description.name}.nq"
-            now = corpus_quads(corpus) if item is current else read_quads(dump)
+            now = corpus_statements(corpus) if item is current else read_statements(dump)
             if previous is not None:
                 out.diffs[item.version] = Diff.between(previous, now)
             previous = now
@@ -220,6 +219,6 @@ def _read(folder: Path, name: str) -> Release:
     return Release(folder.name, date, folder)
 
 
-def corpus_quads(corpus: Corpus) -> set[ox.Quad]:
-    """The statements of the dumps this build writes, as Oxigraph's quads."""
-    return {ox_quad(s, p, o, g) for s, p, o, g in quads(corpus.dataset) if g is not None}
+def corpus_statements(corpus: Corpus) -> set[bytes]:
+    """The statements of the dumps this build writes, as N-Quads lines (:mod:`.diff`)."""
+    return statements(ox_quad(s, p, o, g) for s, p, o, g in quads(corpus.dataset) if g is not None)
