@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from click.testing import CliRunner
@@ -333,3 +334,36 @@ def test_home_and_resource_pages_say_how_to_cite(site: Path, config: Config, lan
         in resource.split('class="how-to-cite"')[1]
     )
     assert (site / "citation.bib").is_file()
+
+
+def test_the_release_pages_are_valid_html_and_their_links_resolve(
+    releases: tuple[Path, Path, Path],
+) -> None:
+    from test_build import parse
+    from test_html import VNU
+
+    _, _, site = releases
+    pages = sorted(site.rglob("*.html"))
+    parsed = {page: parse(page) for page in pages}
+    checked = 0
+    for page, links in parsed.items():
+        for _, _, target in links.links:
+            parts = urlsplit(target)
+            if parts.scheme or not parts.path:
+                continue
+            file = (page.parent / unquote(parts.path)).resolve()
+            assert file.is_file(), f"{page.relative_to(site)} links to missing {target}"
+            if parts.fragment and file.suffix == ".html":
+                assert parts.fragment in parsed[file].ids, f"{page}: #{parts.fragment}"
+            checked += 1
+    assert checked > 500
+    if not VNU.is_file():
+        pytest.skip(f"the Nu Html Checker is missing: run scripts/install-test-tools ({VNU})")
+    done = subprocess.run(
+        ["java", "-jar", str(VNU), "--format", "json", "--skip-non-html", str(site)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    messages = json.loads(done.stderr)["messages"]
+    assert [m for m in messages if m.get("type") == "error" or m.get("subType") == "fatal"] == []
