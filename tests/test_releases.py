@@ -367,3 +367,23 @@ def test_the_release_pages_are_valid_html_and_their_links_resolve(
     )
     messages = json.loads(done.stderr)["messages"]
     assert [m for m in messages if m.get("type") == "error" or m.get("subType") == "fatal"] == []
+
+
+def test_a_released_version_never_changes(
+    releases: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    project, _, site = releases
+    copy = tmp_path / "project"
+    shutil.copytree(project, copy)
+    shutil.copytree(site / "releases", copy / "old")
+    pyproject = copy / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + 'releases_dir = "old"\n')
+    out = tmp_path / "site"
+    release(copy, out)  # the same data again: the same release
+    assert filecmp.cmp(out / "releases/1.1/tiny.nq", site / "releases/1.1/tiny.nq", False)
+    note = copy / "data" / "sources" / "note.trig"
+    note.write_text(note.read_text().replace('"2021"^^xsd:gYear', '"2022"^^xsd:gYear'))
+    args = ["--project", str(copy), "build", "--release", "--out", str(out)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2
+    assert f"{copy / 'old' / '1.1'}: release 1.1 exists with other data" in result.output

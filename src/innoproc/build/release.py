@@ -75,9 +75,16 @@ class Releases:
                     found = _read(folder, corpus.description.name)
                     earlier.setdefault(found.version, found)
         current = None
+        dump = f"{corpus.description.name}.nq"
+        working = corpus_statements(corpus) if release else set()
         if release:
-            earlier.pop(config.version, None)
             current = Release(config.version, config.release_date, Path())
+            done = earlier.pop(config.version, None)
+            if done is not None and read_statements(done.folder / dump) != working:
+                raise InputError(
+                    f"{done.folder}: release {config.version} exists with other data; a release"
+                    " never changes, so give this one a new version"
+                )
         ordered = sorted(earlier.values(), key=lambda r: (r.date, r.version))
         if current is not None:
             if ordered and ordered[-1].date > current.date:
@@ -89,8 +96,7 @@ class Releases:
         out = cls(corpus, ordered, current)
         previous: set[bytes] | None = None
         for item in ordered:
-            dump = item.folder / f"{corpus.description.name}.nq"
-            now = corpus_statements(corpus) if item is current else read_statements(dump)
+            now = working if item is current else read_statements(item.folder / dump)
             if previous is not None:
                 out.diffs[item.version] = Diff.between(previous, now)
             previous = now
@@ -142,7 +148,7 @@ class Releases:
             version = version_iri(config, item.version)
             graph.add((catalog, DCAT.dataset, version))
             graph.add((dataset, DCAT3.hasVersion, version))
-            for predicate, value in graph.predicate_objects(dataset):
+            for predicate, value in list(graph.predicate_objects(dataset)):
                 if predicate in _KEPT:
                     graph.add((version, predicate, value))
             graph.add((version, DCAT3.version, Literal(item.version)))
