@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -19,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph, Literal, URIRef
 
-from conftest import DCAT_AP, ROOT, reference
+from conftest import DCAT_AP, ROOT, reference, serving
 from innoproc.build.catalogue import codes, dcat_ap_violations
 from innoproc.build.load import load_project
 from innoproc.cli import main
@@ -387,3 +388,21 @@ def test_a_released_version_never_changes(
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 2
     assert f"{copy / 'old' / '1.1'}: release 1.1 exists with other data" in result.output
+
+
+def test_the_server_serves_the_releases_and_the_citations(
+    releases: tuple[Path, Path, Path],
+) -> None:
+    project, _, site = releases
+    expected = {
+        "/citation.bib": "application/x-bibtex; charset=utf-8",
+        "/releases/1.0/citation.ris": "application/x-research-info-systems; charset=utf-8",
+        "/releases/1.1/datacite.json": "application/json",
+        "/releases/1.1/changes/added.nq": "application/n-quads",
+        "/en/releases/1.1.html": "text/html",
+    }
+    with serving(site, Config.load(project)) as address:
+        for path, media in expected.items():
+            with urllib.request.urlopen(address + path, timeout=30) as answer:
+                assert answer.headers["content-type"].startswith(media), path
+                assert answer.read() == (site / path.lstrip("/")).read_bytes()
