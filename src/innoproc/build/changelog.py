@@ -125,10 +125,11 @@ def label(page: Page, entry: Entry) -> str:
     return str(chosen) if chosen is not None else str(entry.iri)
 
 
-def write_changelog(renderer: Renderer, history: History, out: Path) -> None:
-    """The list of releases and each release's changelog, in every language."""
+def write_changelog(renderer: Renderer, out: Path) -> None:
+    """The list of the renderer's releases and each release's changelog, in every language."""
     from innoproc.build.render import Page
 
+    history = renderer.history
     if not history.releases:
         return
     for lang in renderer.config.languages:

@@ -98,7 +98,7 @@ def build(
         raise InputError(f"{target}: cannot write the site there ({exc.strerror})") from exc
     try:
         in_parallel(partial(write_pages, renderer, fresh), workers)
-        write_changelog(renderer, renderer.history, fresh)
+        write_changelog(renderer, fresh)
         done("pages")
         namespaces = prefixes(corpus)
         described = list(index.resources.values())
