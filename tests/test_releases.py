@@ -406,3 +406,28 @@ def test_the_server_serves_the_releases_and_the_citations(
             with urllib.request.urlopen(address + path, timeout=30) as answer:
                 assert answer.headers["content-type"].startswith(media), path
                 assert answer.read() == (site / path.lstrip("/")).read_bytes()
+
+
+def test_the_release_pages_are_accessible(releases: tuple[Path, Path, Path]) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import sync_playwright
+
+    from test_html import CHROMIUM, CHROMIUM_ARGS
+
+    project, _, site = releases
+    rules = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+    paths = [
+        f"/{lang}/{p}"
+        for lang in ("nl", "en")
+        for p in ("releases/1.1.html", "releases/index.html", "initiative/alpha.html", "index.html")
+    ]
+    with serving(site, Config.load(project)) as address, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            for path in paths:
+                page.goto(address + path)
+                result = Axe().run(page, options=rules)
+                assert result.response["violations"] == [], (path, result.generate_report())
+        finally:
+            browser.close()
