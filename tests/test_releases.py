@@ -7,6 +7,7 @@ citation files validate against their schemas."""
 from __future__ import annotations
 
 import filecmp
+import hashlib
 import json
 import re
 import shutil
@@ -216,6 +217,10 @@ def test_the_catalogue_describes_both_versions_and_conforms_to_dcat_ap(
     assert catalogue.value(dataset, URIRef(DCAT + "version")) == Literal("1.1")
     urls = {str(u) for u in catalogue.objects(None, URIRef(DCAT + "downloadURL"))}
     assert {BASE + "releases/1.0/tiny.nq", BASE + "releases/1.1/tiny.trig"} <= urls
+    spdx = "http://spdx.org/rdf/terms#"
+    checksum = catalogue.value(URIRef(BASE + "catalog#release-1.0-nq"), URIRef(spdx + "checksum"))
+    digest = hashlib.sha256((site / "releases/1.0/tiny.nq").read_bytes()).hexdigest()
+    assert str(catalogue.value(checksum, URIRef(spdx + "checksumValue"))) == digest
     # The release keeps the catalogue as it was: 1.0's knows only itself.
     own = Graph().parse(site / "releases" / "1.0" / "catalog.ttl", format="turtle")
     assert set(own.objects(dataset, URIRef(DCAT + "hasVersion"))) == {one}

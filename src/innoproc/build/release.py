@@ -13,6 +13,7 @@ A release folder names its version; its date is the ``Issued`` date of its ``dat
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -23,11 +24,12 @@ from rdflib import Graph, Literal, Namespace, URIRef
 
 from innoproc import formats
 from innoproc.build import cite
+from innoproc.build.catalogue import SHA256
 from innoproc.build.diff import Diff, read_statements, statements
 from innoproc.build.load import Corpus
 from innoproc.config import VERSION, Config
 from innoproc.errors import InputError
-from innoproc.rdf import DCAT, DCTERMS, IANA, RDF, XSD, ox_quad, quads
+from innoproc.rdf import DCAT, DCTERMS, IANA, RDF, SPDX, XSD, ox_quad, quads
 
 DCAT3 = Namespace(str(DCAT))
 """DCAT 3's terms, versioning among them (rdflib's ``DCAT`` knows DCAT 2's only)."""
@@ -184,6 +186,12 @@ class Releases:
             graph.add((distribution, DCTERMS.license, URIRef(config.licence)))
             size = Literal(path.stat().st_size, datatype=XSD.nonNegativeInteger)
             graph.add((distribution, DCAT.byteSize, size))
+            checksum = URIRef(f"{distribution}-checksum")
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            graph.add((distribution, SPDX.checksum, checksum))
+            graph.add((checksum, RDF.type, SPDX.Checksum))
+            graph.add((checksum, SPDX.algorithm, SHA256))
+            graph.add((checksum, SPDX.checksumValue, Literal(digest, datatype=XSD.hexBinary)))
 
 
 _KEPT = (
