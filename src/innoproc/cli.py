@@ -245,6 +245,11 @@ def link(ctx: click.Context, endpoint: str | None, accept: bool, timeout: float 
     help="Read the sources' graphs from this SPARQL endpoint instead of data/.",
 )
 @SHACL_ENGINE
+@click.option(
+    "--release",
+    is_flag=True,
+    help="Also publish the site as the release of the configured version, in releases/.",
+)
 @click.pass_context
 def build(
     ctx: click.Context,
@@ -253,6 +258,7 @@ def build(
     timings: bool,
     endpoint: str | None,
     shacl_engine: str | None = None,
+    release: bool = False,
 ) -> None:
     """Load, validate and publish the graph as a static linked-data site.
 
@@ -263,6 +269,9 @@ def build(
     innoproc load); ontology/, shapes/ and queries/ still come from the project.
     Exits 0 when built, 1 when the data does not conform (or, with --strict, on any problem),
     2 on bad input, an unwritable output folder, or a store that does not answer.
+    With --release (version and release_date configured) the site is also that release: its
+    dumps, catalogue, VoID, validation report, citation files and changes since the release
+    before in releases/{version}/. Every build keeps the releases of the site it replaces.
     """
     from innoproc.build.pipeline import STAGES, BuildFailed
     from innoproc.build.pipeline import build as build_site
@@ -277,7 +286,8 @@ def build(
             last = now
 
     try:
-        built = build_site(_engine(_config(ctx), shacl_engine), out, strict, done, endpoint)
+        config = _engine(_config(ctx), shacl_engine)
+        built = build_site(config, out, strict, done, endpoint, release)
     except InputError as exc:
         _fail(exc)
         return
@@ -290,6 +300,35 @@ def build(
     for problem in built.problems:
         click.echo(f"warning: {problem}", err=True)
     click.echo(f"Built {built.files} files in {built.out} ({len(built.problems)} problem(s)).")
+
+
+@main.command()
+@click.argument("old", type=click.Path(exists=True, path_type=Path))
+@click.argument("new", type=click.Path(exists=True, path_type=Path), required=False)
+@click.option("--out", type=FOLDER, help="Also write added.nq and removed.nq into this folder.")
+@click.pass_context
+def diff(ctx: click.Context, old: Path, new: Path | None, out: Path | None) -> None:
+    """What changed from OLD to NEW: statements added and removed, per source graph, and the
+    resources that are new, removed or changed. OLD and NEW are dumps (.nq, .trig), release
+    folders (releases/{version}) or sites; without NEW, the project's working data."""
+    from innoproc.build.diff import Diff, find_dump, read_statements
+
+    try:
+        before = read_statements(find_dump(old))
+        if new is None:
+            from innoproc.build.load import load_project
+            from innoproc.build.release import corpus_statements
+
+            after = corpus_statements(load_project(_config(ctx)))
+        else:
+            after = read_statements(find_dump(new))
+        change = Diff.between(before, after)
+        if out is not None:
+            change.write(out)
+    except InputError as exc:
+        _fail(exc)
+        return
+    click.echo(change.summary(), nl=False)
 
 
 @main.command()

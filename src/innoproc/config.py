@@ -18,6 +18,9 @@ from typing import Any
 
 from innoproc.errors import InputError
 
+VERSION = r"[0-9A-Za-z][0-9A-Za-z._-]{0,63}"
+"""The form of a release's version: a slug, also the name of its folder in ``releases/``."""
+
 SHACL_ENGINES = ("turbo", "pyshacl")
 """The SHACL engines a build can validate with (:mod:`innoproc.build.shacl`)."""
 
@@ -54,6 +57,16 @@ class Config:
     release_date: str = ""
     """The release's date (``YYYY-MM-DD``), the only date the site shows; none by default, so
     that two builds of the same input are byte-identical."""
+
+    version: str = ""
+    """The release's version (``1.0``, ``2026.11`` ...: letters, digits, ``.``, ``_`` and
+    ``-``), which the catalogue, the citation blocks and ``releases/{version}/`` carry; none
+    by default. A release (``innoproc build --release``) needs it and ``release_date``."""
+
+    releases_dir: str = ""
+    """A folder of earlier releases (each ``{version}/`` as a release wrote it into the site's
+    ``releases/``) that a build keeps beside those it finds in the site it replaces; none by
+    default."""
 
     output: str = "site"
     """Where ``innoproc build`` writes the site, relative to the project folder."""
@@ -202,6 +215,11 @@ class Config:
                 valid = False
             if not valid:
                 out.append(f"release_date must be a date as YYYY-MM-DD, not {self.release_date!r}")
+        if self.version and not re.fullmatch(VERSION, self.version):
+            out.append(
+                f"version must be letters, digits, '.', '_' and '-' (from a letter or digit),"
+                f" not {self.version!r}"
+            )
         if self.query_timeout <= 0:
             out.append("query_timeout must be above 0 seconds")
         if self.idle_timeout <= 0:

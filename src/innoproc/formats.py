@@ -146,6 +146,8 @@ OTHER_FILES = {
     "rq": "application/sparql-query",
     "svg": "image/svg+xml",
     "json": "application/json",
+    "bib": "application/x-bibtex; charset=utf-8",
+    "ris": "application/x-research-info-systems; charset=utf-8",
 }
 """The ``Content-Type`` of the site's other files, by extension."""
 

@@ -17,12 +17,15 @@ from functools import partial
 from pathlib import Path
 
 from innoproc import formats
+from innoproc.build import cite
 from innoproc.build.catalogue import catalogue, codes, dcat_ap_violations
+from innoproc.build.changelog import History, write_changelog
 from innoproc.build.deploy import write_deploy
 from innoproc.build.dump import prefixes, write_description, write_dumps, write_graph
 from innoproc.build.gather import gather
 from innoproc.build.load import load_project
 from innoproc.build.parallel import in_parallel
+from innoproc.build.release import Releases
 from innoproc.build.render import Renderer, write_pages
 from innoproc.build.validate import validate, write_report
 from innoproc.build.void import void
@@ -58,11 +61,13 @@ def build(
     strict: bool = False,
     done: Callable[[str], None] = lambda stage: None,
     endpoint: str | None = None,
+    release: bool = False,
 ) -> Built:
     """Build the site into ``out`` (default: the configured output folder), from the files
     of ``data/`` or, given an ``endpoint``, from the sources' graphs in that SPARQL store.
     ``done`` is told the end of each stage (:data:`STAGES`), and of each graph read from a
-    store (``"graph <iri>"``)."""
+    store (``"graph <iri>"``). With ``release``, the site is also the release of the configured
+    version (:mod:`innoproc.build.release`); every build keeps the earlier releases it finds."""
     target = (out or config.path(config.output)).resolve()
     sources = read_store(config, endpoint, lambda g: done(f"graph <{g}>")) if endpoint else None
     corpus = load_project(config, sources)
@@ -82,6 +87,8 @@ def build(
     queries = load_queries(config.path(config.queries_dir))
     answers = {q.name: (q, execute(store, q, config.base_iri)) for q in queries}
     renderer = Renderer(index, answers, corpus.description)
+    releases = Releases.find(corpus, target, release)
+    renderer.history = History(releases)
     done("index")
 
     try:
@@ -91,6 +98,7 @@ def build(
         raise InputError(f"{target}: cannot write the site there ({exc.strerror})") from exc
     try:
         in_parallel(partial(write_pages, renderer, fresh), workers)
+        write_changelog(renderer, fresh)
         done("pages")
         namespaces = prefixes(corpus)
         described = list(index.resources.values())
@@ -102,6 +110,15 @@ def build(
         in_parallel(describe_share, workers)
         done("resources")
         write_dumps(corpus, fresh)
+        releases.write(fresh)
+        cite.write(
+            config,
+            corpus.description,
+            fresh,
+            config.version,
+            config.release_date,
+            releases.cited(),
+        )
         done("dumps")
         # Every RDF file is written by Oxigraph's serialisers but these three, which hold blank
         # nodes (the shapes' property lists, the report's results): Oxigraph writes a blank
@@ -112,6 +129,7 @@ def build(
         (fresh / "shapes.ttl").write_text(corpus.shapes.serialize(format="turtle"), "utf-8")
         write_report(report, fresh / "validation-report.ttl")
         catalogued = catalogue(corpus, fresh)
+        releases.describe(catalogued, fresh)
         failures: dict[str, list[str]] = {}
         if config.dcat_ap_shapes:
             try:
@@ -133,6 +151,7 @@ def build(
         for fmt in (turtle, jsonld, rdfxml):
             write_graph(catalogued, fresh / f"catalog.{fmt.extension}", fmt)
         write_graph(void(corpus), fresh / "void.ttl", turtle)
+        releases.finish(fresh)
         done("catalogue")
         written = write_deploy(config, fresh)
         # mkdtemp made the new site's folder private: it takes the mode of the folders made in

@@ -23,6 +23,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from innoproc import formats
+from innoproc.build.changelog import History
 from innoproc.build.citations import Citation, describe
 from innoproc.build.gather import Index, Resource, linkable
 from innoproc.config import Description
@@ -151,6 +152,8 @@ class Renderer:
         vocab = self.config.vocab
         self.terms = {s for s in index.labels if isinstance(s, URIRef) and str(s).startswith(vocab)}
         self.env = environment(self.config)
+        self.history = History()
+        """The releases and what each changed (none until the build finds its releases)."""
 
     # ------------------------------------------------------------------ pages
 
