@@ -24,6 +24,7 @@ from rdflib.term import Node
 
 from innoproc import formats
 from innoproc.build.gather import Index, Resource, linkable
+from innoproc.build.layout import Layout, memberships_by_role, shown_conflicts
 from innoproc.config import Description
 from innoproc.errors import InputError
 from innoproc.interface import environment, interface_strings
@@ -99,6 +100,8 @@ class Page:
                 href=self.url(f"{self.lang}/ontology.html") + "#" + str(node).rsplit("#", 1)[-1],
             )
         text = self.label(node) if node in index.labels else str(node)
+        if text == str(node):
+            text = self.renderer.layout.register(text) or text
         if linkable(node):
             return Value(text=text, href=str(node), external=True)
         return Value(text=text)
@@ -136,6 +139,11 @@ class Renderer:
         ui = interface_strings()
         self.ui: dict[str, dict[str, str]] = {lang: ui[lang] for lang in self.config.languages}
         self.kinds: dict[str, dict[str, str]] = ui["kinds"]
+        self.fields: dict[str, dict[str, str]] = ui["fields"]
+        names = set.intersection(
+            *(set(self.fields.get(lang, {})) for lang in self.config.languages)
+        )
+        self.layout = Layout.load(self.config.vocab, self.config.base_iri, names)
         vocab = self.config.vocab
         self.terms = {s for s in index.labels if isinstance(s, URIRef) and str(s).startswith(vocab)}
         self.env = environment(self.config)
@@ -171,7 +179,8 @@ class Renderer:
                 page=page,
                 t=page.t,
                 lang=page.lang,
-                site_title=self.config.title,
+                site_title=self.description.texts.get(page.lang, {}).get("title")
+                or self.config.title,
                 config=self.config,
                 **context,
             )
@@ -218,14 +227,9 @@ class Renderer:
 
     def resource(self, page: Page, resource: Resource) -> str:
         description = self._text(resource, DCTERMS.description, page.lang)
-        conflicts = self.index.conflicts(resource)
-        memberships = sorted(
-            self.index.memberships_of(resource.iri),
-            key=lambda m: tuple(
-                page.label(n).casefold() if n is not None else ""
-                for n in (m.organization, m.role, m.member)
-            ),
-        )
+        layout, languages = self.layout, self.config.languages
+        conflicts = shown_conflicts(self.index, resource, page.lang)
+        memberships = memberships_by_role(self.index, resource.iri, page.label)
         return self._render(
             "resource.html",
             page,
@@ -236,8 +240,15 @@ class Renderer:
             resource=resource,
             title=page.label(resource.iri),
             description=description,
-            statements=[(s.predicate, s.value, s.sources) for s in resource.statements],
-            incoming=resource.incoming,
+            summary=layout.summary(self.index, resource, page.lang),
+            groups=layout.grouped(resource, page.lang, languages),
+            fields=self.fields[page.lang],
+            shown=lambda predicate, node: self._shown(page, predicate, node),
+            incoming=[
+                (s, p, sources)
+                for s, p, sources in resource.incoming
+                if getattr(self.index.resources.get(s), "kind", "") != "membership"
+            ],
             conflicts=conflicts,
             memberships=memberships,
             formats=[
@@ -274,6 +285,13 @@ class Renderer:
         )
 
     # ------------------------------------------------------------------ helpers
+
+    def _shown(self, page: Page, predicate: URIRef, node: Node) -> Value:
+        """A value of ``predicate``: an identifier in a register links to it."""
+        href = self.layout.link(predicate, node)
+        if href is not None:
+            return Value(text=str(node), href=href, external=True)
+        return page.value(node)
 
     def _text(self, resource: Resource, predicate: URIRef, lang: str) -> Value | None:
         values = [s.value for s in resource.statements if s.predicate == predicate]
