@@ -12,12 +12,12 @@ import tomllib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from innoproc.build.gather import Conflict, Index, Resource
+from innoproc.build.language import one_language
 from innoproc.errors import InputError
 from innoproc.rdf import DCTERMS, term_key
 
@@ -211,23 +211,6 @@ def _step(index: Index, node: Node, step: Step) -> Iterable[tuple[Node, Iterable
         members = {m.member for m in led}
         return [(Literal(len(members)), {s for m in led for s in m.sources})]
     return []
-
-
-def one_language(
-    values: Sequence[tuple[Node, Any]], lang: str, languages: Sequence[str]
-) -> list[tuple[Node, Any]]:
-    """The values a page in ``lang`` shows: every IRI and untagged literal, and the tagged
-    literals of one language only: ``lang`` if any is in it, else the first of ``languages``
-    that has one, else the first other language in order."""
-    tags = sorted({v.language for v, _ in values if isinstance(v, Literal) and v.language})
-    if not tags:
-        return list(values)
-    chosen = next((t for t in (lang, *languages) if t in tags), tags[0])
-    return [
-        (v, x)
-        for v, x in values
-        if not (isinstance(v, Literal) and v.language and v.language != chosen)
-    ]
 
 
 def shown_conflicts(index: Index, resource: Resource, lang: str) -> list[Conflict]:

@@ -24,6 +24,7 @@ from rdflib.term import Node
 
 from innoproc import formats
 from innoproc.build.gather import Index, Resource, linkable
+from innoproc.build.language import Labels, column
 from innoproc.build.layout import Layout, memberships_by_role, shown_conflicts
 from innoproc.config import Description
 from innoproc.errors import InputError
@@ -144,6 +145,8 @@ class Renderer:
             *(set(self.fields.get(lang, {})) for lang in self.config.languages)
         )
         self.layout = Layout.load(self.config.vocab, self.config.base_iri, names)
+        self.columns: dict[str, dict[str, str]] = ui["columns"]
+        self.labels = Labels(index)
         vocab = self.config.vocab
         self.terms = {s for s in index.labels if isinstance(s, URIRef) and str(s).startswith(vocab)}
         self.env = environment(self.config)
@@ -268,7 +271,8 @@ class Renderer:
             query=query,
             question=query.question.get(page.lang) or query.question.get("en") or query.name,
             result=result,
-            cell=lambda term: page.value(_rdflib(term)) if term is not None else None,
+            columns=[column(v, self.columns.get(page.lang, {})) for v in result.variables],
+            cell=lambda term: self._cell(page, term),
         )
 
     def ontology(self, page: Page) -> str:
@@ -285,6 +289,15 @@ class Renderer:
         )
 
     # ------------------------------------------------------------------ helpers
+
+    def _cell(self, page: Page, term: Any) -> Value | None:
+        """A query answer's term, its label in the page's language."""
+        if term is None:
+            return None
+        node = _rdflib(term)
+        return page.value(
+            self.labels.literal(node, page.lang) if isinstance(node, Literal) else node
+        )
 
     def _shown(self, page: Page, predicate: URIRef, node: Node) -> Value:
         """A value of ``predicate``: an identifier in a register links to it."""
