@@ -60,8 +60,13 @@ class Layout:
     @classmethod
     def load(cls, vocab: str, base_iri: str, names: Iterable[str]) -> Layout:
         """Read ``templates/layout.toml``; ``names`` are the row and group names that
-        ``ui.toml`` names in every language. A wrong entry is an error naming its key."""
+        ``ui.toml`` names in every language."""
         text = resources.files("innoproc").joinpath(FILE).read_text("utf-8")
+        return cls.parse(text, vocab, base_iri, names)
+
+    @classmethod
+    def parse(cls, text: str, vocab: str, base_iri: str, names: Iterable[str]) -> Layout:
+        """The layout that ``text`` describes; a wrong entry is an error naming its key."""
         try:
             table = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
