@@ -101,3 +101,16 @@ def test_interface_and_title_follow_the_page_language(site: Path) -> None:
     query = (site / "nl/query/mle-events.html").read_text("utf-8")
     assert '<th scope="col">Bijeenkomst</th>' in query and ">event<" not in query
     assert "Startbijeenkomst van de MLE" in query
+
+
+def test_codes_and_register_identifiers_read_as_labels_and_links(site: Path) -> None:
+    report = (site / "nl/document/innoprocur-periodic-report-1.html").read_text("utf-8")
+    assert 'authority/language/ENG">Engels</a>' in report
+    project = (site / "en/initiative/innoprocur.html").read_text("utf-8")
+    assert 'href="https://cordis.europa.eu/project/id/759596">759596</a>' in project
+    assert 'href="https://cordis.europa.eu/project/rcn/209098">209098</a>' in project
+    commission = (site / "en/organisation/european-commission.html").read_text("utf-8")
+    assert 'href="http://www.wikidata.org/entity/Q8880">Wikidata Q8880</a>' in commission
+    for page in sorted((site / "en").rglob("*.html")):
+        text = page.read_text("utf-8")  # as a link's text; the page's own IRI stays, in <code>
+        assert '">http://publications.europa.eu/resource/authority/' not in text, page

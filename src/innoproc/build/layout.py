@@ -142,10 +142,11 @@ class Layout:
         return template.replace("{}", text) if IDENTIFIER.match(text) else None
 
     def register(self, iri: str) -> str | None:
-        """``Wikidata Q42`` for an unlabelled IRI in a configured register."""
+        """``Wikidata Q42`` for an unlabelled IRI in a configured register (``PDF`` for one
+        whose register has no name)."""
         for prefix, name in self.registers:
             if iri.startswith(prefix) and len(iri) > len(prefix):
-                return f"{name} {iri[len(prefix) :].strip('/')}"
+                return f"{name} {iri[len(prefix) :].strip('/')}".strip()
         return None
 
     def summary(self, index: Index, resource: Resource, lang: str) -> list[Row]:
