@@ -121,7 +121,7 @@ def test_a_copy_is_marked_in_its_citation_and_on_its_page(base_url: str, page: P
 def test_the_page_lists_real_disagreements_and_name_variants_apart(site: Path) -> None:
     html = (site / MLE).read_text("utf-8")
     conflicts = html[html.index('id="conflicts"') : html.index('id="name-variants"')]
-    assert conflicts.count('<table class="conflict">') == 1  # the count alone: no names
+    assert conflicts.count('<table class="conflict"') == 1  # the count alone: no names
     assert "number of participating countries" in conflicts
     assert "The sources give different numbers; at most one is right." in conflicts
     assert re.search(r"<td>15</td><td>.*source/lup-mle-record.html.*source/topsight", conflicts)

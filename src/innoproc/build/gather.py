@@ -17,7 +17,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from innoproc.build.claims import Conflict, SourceClaim, Variants, claims_of, compare
-from innoproc.build.load import Corpus
+from innoproc.build.load import Corpus, parse_file
 from innoproc.config import Config
 from innoproc.errors import InputError
 from innoproc.iris import InvalidIri, resource_path
@@ -219,6 +219,13 @@ def gather(corpus: Corpus) -> Index:
         for (p, o), _ in sorted(statements.items(), key=_statement_key):
             if p in (FOAF.name, DCTERMS.title) and isinstance(o, Literal):
                 labels[subject].setdefault(o.language or "", str(o))
+
+    codes = config.path(config.catalogue_dir) / "authority-codes.ttl"
+    if codes.is_file():  # the authority tables' labels of the codes the data leaves unlabelled
+        labelled = set(labels)
+        for s, p, o in sorted(parse_file(config, codes)[0], key=lambda t: term_key(t[2])):
+            if p == SKOS.prefLabel and isinstance(o, Literal) and s not in labelled:
+                labels[s].setdefault(o.language or "", str(o))
 
     resources: dict[URIRef, Resource] = {}
     for subject in sorted(by_subject, key=str):

@@ -26,6 +26,8 @@ from innoproc import formats
 from innoproc.build.changelog import History
 from innoproc.build.citations import Citation, describe
 from innoproc.build.gather import Index, Resource, linkable
+from innoproc.build.language import Labels, column
+from innoproc.build.layout import Layout, memberships_by_role, shown_conflicts
 from innoproc.config import Description
 from innoproc.errors import InputError
 from innoproc.interface import environment, interface_strings
@@ -101,6 +103,8 @@ class Page:
                 href=self.url(f"{self.lang}/ontology.html") + "#" + str(node).rsplit("#", 1)[-1],
             )
         text = self.label(node) if node in index.labels else str(node)
+        if text == str(node):
+            text = self.renderer.layout.register(text) or text
         if linkable(node):
             return Value(text=text, href=str(node), external=True)
         return Value(text=text)
@@ -149,6 +153,13 @@ class Renderer:
         ui = interface_strings()
         self.ui: dict[str, dict[str, str]] = {lang: ui[lang] for lang in self.config.languages}
         self.kinds: dict[str, dict[str, str]] = ui["kinds"]
+        self.fields: dict[str, dict[str, str]] = ui["fields"]
+        names = set.intersection(
+            *(set(self.fields.get(lang, {})) for lang in self.config.languages)
+        )
+        self.layout = Layout.load(self.config.vocab, self.config.base_iri, names)
+        self.columns: dict[str, dict[str, str]] = ui["columns"]
+        self.labels = Labels(index)
         vocab = self.config.vocab
         self.terms = {s for s in index.labels if isinstance(s, URIRef) and str(s).startswith(vocab)}
         self.env = environment(self.config)
@@ -186,7 +197,8 @@ class Renderer:
                 page=page,
                 t=page.t,
                 lang=page.lang,
-                site_title=self.config.title,
+                site_title=self.description.texts.get(page.lang, {}).get("title")
+                or self.config.title,
                 config=self.config,
                 **context,
             )
@@ -233,14 +245,9 @@ class Renderer:
 
     def resource(self, page: Page, resource: Resource) -> str:
         description = self._text(resource, DCTERMS.description, page.lang)
-        conflicts = self.index.conflicts(resource)
-        memberships = sorted(
-            self.index.memberships_of(resource.iri),
-            key=lambda m: tuple(
-                page.label(n).casefold() if n is not None else ""
-                for n in (m.organization, m.role, m.member)
-            ),
-        )
+        layout, languages = self.layout, self.config.languages
+        conflicts = shown_conflicts(self.index, resource, page.lang)
+        memberships = memberships_by_role(self.index, resource.iri, page.label)
         return self._render(
             "resource.html",
             page,
@@ -251,8 +258,15 @@ class Renderer:
             resource=resource,
             title=page.label(resource.iri),
             description=description,
-            statements=[(s.predicate, s.value, s.sources) for s in resource.statements],
-            incoming=resource.incoming,
+            summary=layout.summary(self.index, resource, page.lang),
+            groups=layout.grouped(resource, page.lang, languages),
+            fields=self.fields[page.lang],
+            shown=lambda predicate, node: self._shown(page, predicate, node),
+            incoming=[
+                (s, p, sources)
+                for s, p, sources in resource.incoming
+                if getattr(self.index.resources.get(s), "kind", "") != "membership"
+            ],
             conflicts=conflicts,
             name_variants=self.index.name_variants(resource),
             **self._claims(page, resource),
@@ -274,7 +288,8 @@ class Renderer:
             query=query,
             question=query.question.get(page.lang) or query.question.get("en") or query.name,
             result=result,
-            cell=lambda term: page.value(_rdflib(term)) if term is not None else None,
+            columns=[column(v, self.columns.get(page.lang, {})) for v in result.variables],
+            cell=lambda term: self._cell(page, term),
         )
 
     def ontology(self, page: Page) -> str:
@@ -306,6 +321,22 @@ class Renderer:
             "claim_count": len(rows),
             "disputed_count": sum(1 for claim in rows if claim.disputed),
         }
+
+    def _cell(self, page: Page, term: Any) -> Value | None:
+        """A query answer's term, its label in the page's language."""
+        if term is None:
+            return None
+        node = _rdflib(term)
+        return page.value(
+            self.labels.literal(node, page.lang) if isinstance(node, Literal) else node
+        )
+
+    def _shown(self, page: Page, predicate: URIRef, node: Node) -> Value:
+        """A value of ``predicate``: an identifier in a register links to it."""
+        href = self.layout.link(predicate, node)
+        if href is not None:
+            return Value(text=str(node), href=href, external=True)
+        return page.value(node)
 
     def _text(self, resource: Resource, predicate: URIRef, lang: str) -> Value | None:
         values = [s.value for s in resource.statements if s.predicate == predicate]
