@@ -100,6 +100,8 @@ class Index:
     """The project's own terms, sorted."""
     problems: list[str] = field(default_factory=list)
     """Missing labels and dangling links, for strict mode."""
+    label_sources: dict[tuple[Node, URIRef, Literal], list[URIRef]] = field(default_factory=dict)
+    """The sources of each of :attr:`label_statements` (``(node, predicate, label)``)."""
 
     def label(self, node: Node, language: str) -> str:
         """The label in ``language``, else in the other configured languages in their order,
@@ -173,11 +175,13 @@ def gather(corpus: Corpus) -> Index:
 
     labels: dict[Node, dict[str, str]] = defaultdict(dict)
     label_statements: dict[Node, list[tuple[URIRef, Literal]]] = defaultdict(list)
+    label_sources: dict[tuple[Node, URIRef, Literal], list[URIRef]] = {}
     for subject, statements in by_subject.items():
-        for (p, o), _ in sorted(statements.items(), key=_statement_key):
+        for (p, o), stated_by in sorted(statements.items(), key=_statement_key):
             if p in (SKOS.prefLabel, RDFS.label) and isinstance(o, Literal):
                 labels[subject].setdefault(o.language or "", str(o))
                 label_statements[subject].append((URIRef(str(p)), o))
+                label_sources[(subject, URIRef(str(p)), o)] = sorted(stated_by)
         for (p, o), _ in sorted(statements.items(), key=_statement_key):
             if p in (FOAF.name, DCTERMS.title) and isinstance(o, Literal):
                 labels[subject].setdefault(o.language or "", str(o))
@@ -246,6 +250,7 @@ def gather(corpus: Corpus) -> Index:
         memberships=memberships,
         ontology=ontology_terms(corpus),
         problems=problems,
+        label_sources=label_sources,
     )
 
 
