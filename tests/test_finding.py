@@ -18,17 +18,20 @@ import pyoxigraph as ox
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page
-from test_html import base_url, browser  # noqa: F401  (fixtures)
 
+import test_html
 from innoproc.build.search import fold
 from innoproc.query import load_queries
+
+base_url = test_html.base_url  # the fixtures: the built site served, and Chromium
+browser = test_html.browser
 
 ROOT = Path(__file__).resolve().parent.parent
 WIDTHS = (1366, 390)
 
 
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:  # noqa: F811
+def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(java_script_enabled=True)
     page = context.new_page()
     requests: list[str] = []
@@ -66,7 +69,7 @@ def get(url: str, accept: str = "*/*") -> tuple[int, dict[str, str], bytes]:
     ],
 )
 def test_a_search_from_the_home_page_reaches_the_page(
-    base_url: str,  # noqa: F811
+    base_url: str,
     page: Page,
     lang: str,
     query: str,
@@ -86,7 +89,7 @@ def test_a_search_from_the_home_page_reaches_the_page(
 
 def test_the_search_index_folds_names_as_the_page_does(
     site: Path, page: Page, base_url: str
-) -> None:  # noqa: F811
+) -> None:
     """The index's names are folded by the build, the query by the script: both must agree."""
     index = json.loads((site / "search.json").read_text("utf-8"))
     larr = next(e for e in index["entries"] if e[0] == "organisation/larr")
@@ -99,8 +102,8 @@ def test_the_search_index_folds_names_as_the_page_does(
 
 
 def test_without_javascript_the_listings_reach_every_resource(
-    browser: Browser,  # noqa: F811
-    base_url: str,  # noqa: F811
+    browser: Browser,
+    base_url: str,
     site: Path,
 ) -> None:
     context = browser.new_context(java_script_enabled=False)
@@ -131,7 +134,7 @@ def test_without_javascript_the_listings_reach_every_resource(
 
 
 def test_facets_group_without_javascript_and_columns_sort_dates_as_dates(
-    base_url: str,  # noqa: F811
+    base_url: str,
     page: Page,
 ) -> None:
     page.goto(base_url + "en/organisation/index.html")
@@ -157,7 +160,7 @@ def test_facets_group_without_javascript_and_columns_sort_dates_as_dates(
 
 
 def test_the_navigation_reaches_every_kind_the_sparql_page_and_the_downloads(
-    base_url: str,  # noqa: F811
+    base_url: str,
     page: Page,
     site: Path,
 ) -> None:
@@ -175,13 +178,13 @@ def test_the_navigation_reaches_every_kind_the_sparql_page_and_the_downloads(
     page.get_by_role("navigation", name="Bladeren").get_by_role("link", name="Downloads").click()
     assert page.url.endswith("/nl/index.html#downloads")
     for lang in ("en", "nl"):
-        status, headers, _ = get(f"{base_url}{lang}")
+        status, _, _ = get(f"{base_url}{lang}")
         assert status in (200, 301, 302, 307, 308)
     page.goto(base_url + "en")
     assert page.url == base_url + "en/"
 
 
-def test_a_missing_page_is_a_real_404_page_in_both_languages(base_url: str, page: Page) -> None:  # noqa: F811
+def test_a_missing_page_is_a_real_404_page_in_both_languages(base_url: str, page: Page) -> None:
     status, headers, body = get(base_url + "en/organisation/nothing-here.html", "text/html")
     assert status == 404
     assert headers["content-type"].startswith("text/html")
@@ -196,7 +199,7 @@ def test_a_missing_page_is_a_real_404_page_in_both_languages(base_url: str, page
 
 
 def test_each_query_page_offers_its_answer_as_csv_and_json(
-    base_url: str,  # noqa: F811
+    base_url: str,
     page: Page,
 ) -> None:
     queries = [q for q in load_queries(ROOT / "queries") if "SELECT" in q.text.upper()]
@@ -229,7 +232,7 @@ def test_each_query_page_offers_its_answer_as_csv_and_json(
 
 
 def test_each_resource_offers_its_description_with_the_sources_kept(
-    base_url: str,  # noqa: F811
+    base_url: str,
     site: Path,
 ) -> None:
     status, headers, _ = get(base_url + "id/organisation/larr", "application/trig")
@@ -267,7 +270,7 @@ def test_each_resource_offers_its_description_with_the_sources_kept(
 )
 @pytest.mark.parametrize("lang", ["en", "nl"])
 def test_the_pages_that_find_things_are_accessible(
-    base_url: str,  # noqa: F811
+    base_url: str,
     page: Page,
     path: str,
     width: int,
