@@ -240,7 +240,7 @@ def test_each_resource_offers_its_description_with_the_sources_kept(
     status, headers, data = get(base_url + "id/organisation/larr.trig")
     assert status == 200 and headers["content-type"] == "application/trig"
     quads = list(ox.parse(data, format=ox.RdfFormat.TRIG))
-    graphs = {q.graph_name.value for q in quads}  # type: ignore[union-attr]
+    graphs = {q.graph_name.value for q in quads}
     assert "https://w3id.org/innoproc/id/source/pianoo-page" in graphs
     assert "https://w3id.org/innoproc/id/source/friulinnovazione-innoprocur" in graphs
     turtle = {
