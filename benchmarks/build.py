@@ -2,6 +2,7 @@
 """Benchmark ``innoproc build`` stage by stage against two baselines measured in the same run.
 
     python benchmarks/build.py [--sizes 10000,100000,1000000] [--runs 3] [--endpoint 1000000]
+    python benchmarks/build.py --shacl-only --sizes 0,100000 --runs 3
 
 For each size, scripts/synthesize.py writes a synthetic graph and each measurement runs in a
 fresh process, ``--runs`` times; the tables give medians. Measured:
@@ -14,6 +15,9 @@ fresh process, ``--runs`` times; the tables give medians. Measured:
 - **floor**: pyoxigraph parses the same files into a store and writes Turtle and N-Triples,
   then as many files as the build writes per page and per resource, of the same sizes, in the
   same folders;
+- **shacl**: stage 2 alone (validate, as the build runs it, on all cores) with each SHACL
+  engine, pyshacl-turbo (the build's default) and pySHACL (the reference), in the same run;
+  each engine's report is checked to be the same bytes;
 - **rebuild**: the build again after one data file changed (one run);
 - **endpoint**: with ``--endpoint SIZE``, the build from an Oxigraph server loaded with
   ``innoproc load`` (one run).
@@ -121,6 +125,23 @@ def child_hand(project: str, out: str) -> dict[str, Any]:
     return meter.total()
 
 
+def child_shacl(project: str, out: str, engine: str) -> dict[str, Any]:
+    from innoproc.build.load import load_project
+    from innoproc.build.validate import data_graph, validate, write_report
+    from innoproc.config import Config
+
+    config = Config.load(Path(project))
+    corpus = load_project(config)
+    data = data_graph(corpus)
+    meter = Meter()
+    report = validate(corpus, data, workers=config.processes, engine=engine)
+    meter("validate")
+    write_report(report, Path(out))
+    stages = meter.total()
+    stages["report"] = {"results": len(report.findings), "bytes": Path(out).stat().st_size}
+    return stages
+
+
 def child_floor(project: str, out: str, sizes: str) -> dict[str, Any]:
     import pyoxigraph as ox
 
@@ -211,7 +232,7 @@ def triples_in(project: Path) -> int:
 
     return sum(
         1
-        for path in sorted((project / "data").glob("*.trig"))
+        for path in sorted((project / "data").rglob("*.trig"))
         for _ in ox.parse(path=str(path), format=ox.RdfFormat.TRIG, base_iri=BASE)
     )
 
@@ -270,13 +291,36 @@ def change_one_file(project: Path) -> None:
     path.write_text(text.replace("Synthetic source 0", "Synthetic source zero", 1), "utf-8")
 
 
-def measure_size(size: int, runs: int, work: Path, with_endpoint: bool) -> dict[str, Any]:
-    """Every run writes into folders of its own, removed only once the size is done: on a disk
+def measure_shacl(
+    project: Path,
+    work: Path,
+    n: int,
+    engines: list[str],
+    into: dict[str, list[dict[str, Any]]],
+    result: dict[str, Any],
+) -> None:
+    """Stage 2 alone with each engine, in turn; notes whether their reports are the same."""
+    for engine in engines:
+        written = work / f"shacl-{engine}-{n}.ttl"
+        into[engine].append(run_child("shacl", str(project), str(written), engine))
+    same = {(work / f"shacl-{engine}-{n}.ttl").read_bytes() for engine in engines}
+    result["same_report"] = result.get("same_report", True) and len(same) <= 1
+
+
+def measure_size(
+    size: int, runs: int, work: Path, with_endpoint: bool, engines: list[str], build: bool = True
+) -> dict[str, Any]:
+    """Size 0 is the project's own data (with ``build`` False only). Every run writes into
+    folders of its own, removed only once the size is done: on a disk
     that discards freed blocks, removing many files slows down the next run's writes."""
-    project = make_project(size, work)
+    project = make_project(size, work) if size else ROOT
     result: dict[str, Any] = {"size": size, "triples": triples_in(project)}
     ours, hand, floor = [], [], []
+    shacl: dict[str, list[dict[str, Any]]] = {engine: [] for engine in engines}
     for n in range(runs):
+        if not build:
+            measure_shacl(project, work, n, engines, shacl, result)
+            continue
         site = work / f"site-{n}"
         ours.append(run_child("ours", str(project), str(site)))
         result["files"] = sum(1 for p in site.rglob("*") if p.is_file())
@@ -284,7 +328,11 @@ def measure_size(size: int, runs: int, work: Path, with_endpoint: bool) -> dict[
         hand.append(run_child("hand", str(project), str(work / f"hand-{n}")))
         sizes = str(work / "sizes.json")
         floor.append(run_child("floor", str(project), str(work / f"floor-{n}"), sizes))
+        measure_shacl(project, work, n, engines, shacl, result)
         print(f"  {size}: run {n + 1} of {runs} done", file=sys.stderr, flush=True)
+    result["shacl"] = shacl
+    if not build:
+        return result
     result["ours"], result["hand"], result["floor"] = ours, hand, floor
     change_one_file(project)
     result["rebuild"] = run_child("ours", str(project), str(work / "site-0"))
@@ -293,7 +341,7 @@ def measure_size(size: int, runs: int, work: Path, with_endpoint: bool) -> dict[
         make_project(size, work)
         result["endpoint"] = endpoint_run(project, work)
     for folder in work.iterdir():
-        if folder.name.startswith(("site", "hand", "floor", ".site")):
+        if folder.name.startswith(("site", "hand", "floor", ".site", "shacl-")):
             shutil.rmtree(folder, ignore_errors=True)
     os.sync()
     return result
@@ -318,6 +366,9 @@ FLOOR_OF = {"load": "load", "dumps": "dumps", "pages+resources": "pages"}
 def report(results: list[dict[str, Any]]) -> str:
     lines = []
     for r in results:
+        if "ours" not in r:
+            lines += ["", f"### {r['triples']:,} triples: stage 2 alone", *shacl_table(r)]
+            continue
         ours, hand, floor = r["ours"], r["hand"], r["floor"]
         lines += [
             "",
@@ -352,6 +403,7 @@ def report(results: list[dict[str, Any]]) -> str:
                 cells.append(f"{median(runs, stage, 'wall'):.2f}" if stage in runs[0] else "")
             cells += [f"{median(runs, 'total', 'cpu'):.2f}", f"{median(runs, 'total', 'peak'):.0f}"]
             lines.append("| " + " | ".join(cells) + " |")
+        lines += shacl_table(r)
         total = median(ours, "total", "wall")
         lines += [
             "",
@@ -369,7 +421,7 @@ def report(results: list[dict[str, Any]]) -> str:
                 f"- build from an Oxigraph server: {e['wall']:.1f} s wall, "
                 f"{e['peak']:.0f} MB peak ({e['wall'] / total:.2f}x the file build)"
             )
-    results = sorted(results, key=lambda r: int(r["triples"]))
+    results = sorted((r for r in results if "ours" in r), key=lambda r: int(r["triples"]))
     if len(results) > 1:
         lines += ["", "| from | to | size ratio | build time ratio | per-triple ratio |"]
         lines.append("|---|---|---|---|---|")
@@ -383,12 +435,35 @@ def report(results: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def shacl_table(r: dict[str, Any]) -> list[str]:
+    """Stage 2 alone with each SHACL engine, and its ratio to pySHACL."""
+    engines = r.get("shacl", {})
+    if not engines:
+        return []
+    lines = [
+        "",
+        "| SHACL engine | validate wall s | CPU s | peak MB | results | ratio to pySHACL |",
+        "|---|---|---|---|---|---|",
+    ]
+    reference = median(engines["pyshacl"], "validate", "wall") if "pyshacl" in engines else 0
+    for engine, runs in engines.items():
+        wall = median(runs, "validate", "wall")
+        cells = [engine, f"{wall:.2f}", f"{median(runs, 'validate', 'cpu'):.2f}"]
+        cells += [f"{median(runs, 'validate', 'peak'):.0f}", str(runs[0]["report"]["results"])]
+        cells.append(f"{wall / reference:.2f}x" if reference else "")
+        lines.append("| " + " | ".join(cells) + " |")
+    same = "the same bytes" if r["same_report"] else "DIFFERENT (a bug)"
+    lines += ["", f"- the engines' reports (validation-report.ttl): {same}"]
+    return lines
+
+
 def main() -> int:
     if len(sys.argv) > 2 and sys.argv[1] == "--child":
         kinds: dict[str, Callable[..., dict[str, Any]]] = {
             "ours": child_ours,
             "hand": child_hand,
             "floor": child_floor,
+            "shacl": child_shacl,
         }
         print(json.dumps(kinds[sys.argv[2]](*sys.argv[3:])))
         return 0
@@ -398,12 +473,35 @@ def main() -> int:
     parser.add_argument("--endpoint", type=int, default=0, help="size to build from a store")
     parser.add_argument("--json", type=Path, help="also write every measurement here")
     parser.add_argument("--work", type=Path, help="keep the synthetic graphs here")
+    parser.add_argument(
+        "--shacl-engines",
+        default="turbo,pyshacl",
+        help="SHACL engines to time stage 2 with, side by side ('' for none)",
+    )
+    parser.add_argument(
+        "--shacl-only",
+        action="store_true",
+        help="time stage 2 alone, with each engine (size 0: the project's own data)",
+    )
     arguments = parser.parse_args()
     work = arguments.work or Path(tempfile.mkdtemp(prefix="innoproc-build-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     results = []
-    for size in (int(s) for s in arguments.sizes.split(",")):
-        results.append(measure_size(size, arguments.runs, work, size == arguments.endpoint))
+    sizes = [int(s) for s in arguments.sizes.split(",")]
+    if 0 in sizes and not arguments.shacl_only:
+        parser.error("size 0 (the project's own data) is for --shacl-only")
+    for size in sizes:
+        engines = [e for e in arguments.shacl_engines.split(",") if e]
+        results.append(
+            measure_size(
+                size,
+                arguments.runs,
+                work,
+                size == arguments.endpoint,
+                engines,
+                not arguments.shacl_only,
+            )
+        )
         print(report(results[-1:]), flush=True)
         if arguments.json:
             arguments.json.write_text(json.dumps(results, indent=1))

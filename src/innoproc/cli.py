@@ -6,6 +6,7 @@ Exit codes: 0 success (the data conforms), 1 violations, 2 an error in the input
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import time
 from pathlib import Path
@@ -13,6 +14,7 @@ from pathlib import Path
 import click
 
 from innoproc import formats
+from innoproc.config import SHACL_ENGINES
 from innoproc.errors import InputError
 
 FOLDER = click.Path(file_okay=False, path_type=Path)
@@ -52,6 +54,17 @@ def _config(ctx: click.Context):  # type: ignore[no-untyped-def]
     return Config.load(ctx.obj)
 
 
+SHACL_ENGINE = click.option(
+    "--shacl-engine",
+    type=click.Choice(SHACL_ENGINES),
+    help="The SHACL engine that validates (default: shacl_engine, turbo).",
+)
+
+
+def _engine(config, engine: str | None):  # type: ignore[no-untyped-def]
+    return dataclasses.replace(config, shacl_engine=engine) if engine else config
+
+
 def _fail(exc: InputError) -> None:
     click.echo(f"error: {exc}", err=True)
     sys.exit(2)
@@ -61,8 +74,9 @@ def _fail(exc: InputError) -> None:
 @click.option(
     "--report", type=FILE, help="Where to write the report as Turtle (default: from configuration)."
 )
+@SHACL_ENGINE
 @click.pass_context
-def validate(ctx: click.Context, report: Path | None) -> None:
+def validate(ctx: click.Context, report: Path | None, shacl_engine: str | None) -> None:
     """Load ontology, data and shapes, and check the data against the shapes.
 
     Prints one line per finding (file, resource, property, message); writes the report as
@@ -73,7 +87,7 @@ def validate(ctx: click.Context, report: Path | None) -> None:
     from innoproc.build.validate import write_report
 
     try:
-        config = _config(ctx)
+        config = _engine(_config(ctx), shacl_engine)
         corpus = load_project(config)
         result = validate_corpus(corpus, workers=config.processes)
     except InputError as exc:
@@ -230,9 +244,15 @@ def link(ctx: click.Context, endpoint: str | None, accept: bool, timeout: float 
     metavar="URL",
     help="Read the sources' graphs from this SPARQL endpoint instead of data/.",
 )
+@SHACL_ENGINE
 @click.pass_context
 def build(
-    ctx: click.Context, out: Path | None, strict: bool, timings: bool, endpoint: str | None
+    ctx: click.Context,
+    out: Path | None,
+    strict: bool,
+    timings: bool,
+    endpoint: str | None,
+    shacl_engine: str | None = None,
 ) -> None:
     """Load, validate and publish the graph as a static linked-data site.
 
@@ -257,7 +277,7 @@ def build(
             last = now
 
     try:
-        built = build_site(_config(ctx), out, strict, done, endpoint)
+        built = build_site(_engine(_config(ctx), shacl_engine), out, strict, done, endpoint)
     except InputError as exc:
         _fail(exc)
         return

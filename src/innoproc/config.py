@@ -18,6 +18,9 @@ from typing import Any
 
 from innoproc.errors import InputError
 
+SHACL_ENGINES = ("turbo", "pyshacl")
+"""The SHACL engines a build can validate with (:mod:`innoproc.build.shacl`)."""
+
 
 @dataclass(frozen=True)
 class Config:
@@ -106,6 +109,9 @@ class Config:
     """A folder of templates that replace the built-in ones of the same name (none by default)."""
     report: str = "validation-report.ttl"
     """Where ``innoproc validate`` writes its report, relative to the project folder."""
+    shacl_engine: str = "turbo"
+    """The SHACL engine that validates: ``turbo`` (pyshacl-turbo, in Rust) or ``pyshacl``
+    (pySHACL, the reference); the report is the same, byte for byte, from either."""
 
     @property
     def ontology_iri(self) -> str:
@@ -217,6 +223,8 @@ class Config:
             out.append("build_workers must be 0 (one per core) or more")
         if self.worker_memory < 0:
             out.append("worker_memory must be 0 (no limit) or more megabytes")
+        if self.shacl_engine not in SHACL_ENGINES:
+            out.append(f"shacl_engine must be one of {', '.join(SHACL_ENGINES)}")
         return out
 
 

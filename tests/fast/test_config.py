@@ -39,6 +39,7 @@ def test_defaults_are_valid() -> None:
         ({"max_body": -1}, "max_body must be at least 1"),
         ({"workers": 0}, "workers must be at least 1"),
         ({"build_workers": -2}, "build_workers must be 0 (one per core) or more"),
+        ({"shacl_engine": "rudof"}, "shacl_engine must be one of turbo, pyshacl"),
         ({"row_limit": "many"}, "row_limit must be a int"),
         ({"workers": True}, "workers must be a int"),
         ({"languages": "nl"}, "languages must be a list of strings"),

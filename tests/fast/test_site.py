@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from rdflib import Literal, URIRef
 
 from innoproc.build.dump import describe
@@ -16,6 +17,7 @@ from innoproc.build.load import Corpus, load_project
 from innoproc.build.pipeline import build
 from innoproc.build.render import relative_url
 from innoproc.build.validate import validate
+from innoproc.cli import main
 from innoproc.config import Config
 from innoproc.errors import InputError
 from innoproc.query import Query, QueryError, execute, load_queries
@@ -132,12 +134,28 @@ def test_the_tiny_project_builds_byte_identically(tiny_config: Config, tmp_path:
     assert digest(build(tiny_config, tmp_path / "two").out) == files
 
 
-def test_shapes_pyshacl_cannot_use_are_an_input_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize("engine", ["turbo", "pyshacl"])
+def test_shapes_pyshacl_cannot_use_are_an_input_error(tmp_path: Path, engine: str) -> None:
     """Regression: a malformed SPARQL constraint in shapes/ crashed validation with pySHACL's
-    traceback (exit 1) instead of naming shapes/ (exit 2)."""
+    traceback (exit 1) instead of naming shapes/ (exit 2); so it is, with either engine."""
     shutil.copytree(PROJECT, tmp_path / "project")
     with (tmp_path / "project/shapes/tiny.ttl").open("a") as shapes:
         shapes.write('\nsx:Resource sh:sparql [ sh:select "SELECT $this WHERE { $this" ] .\n')
     corpus = load_project(Config.load(tmp_path / "project"))
-    with pytest.raises(InputError, match=r"^shapes/: pySHACL cannot use the shapes"):
-        validate(corpus)
+    name = {"turbo": "pyshacl-turbo", "pyshacl": "pySHACL"}[engine]
+    with pytest.raises(InputError, match=rf"^shapes/: {name} cannot use the shapes: .*SPARQL"):
+        validate(corpus, engine=engine)
+
+
+@pytest.mark.parametrize(("option", "name"), [("turbo", "pyshacl-turbo"), ("pyshacl", "pySHACL")])
+def test_the_command_validates_with_the_engine_asked_for(
+    tmp_path: Path, option: str, name: str
+) -> None:
+    shutil.copytree(PROJECT, tmp_path / "project")
+    with (tmp_path / "project/shapes/tiny.ttl").open("a") as shapes:
+        shapes.write('\nsx:Resource sh:sparql [ sh:select "SELECT $this WHERE { $this" ] .\n')
+    for command in ("validate", "build"):
+        arguments = ["--project", str(tmp_path / "project"), command, "--shacl-engine", option]
+        done = CliRunner().invoke(main, arguments)
+        assert done.exit_code == 2, done.output
+        assert f"error: shapes/: {name} cannot use the shapes" in done.output

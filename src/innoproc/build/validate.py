@@ -1,4 +1,4 @@
-"""Stage 2, validate: check the corpus against ``shapes/`` with pySHACL, the validator of record.
+"""Stage 2, validate: check the corpus against ``shapes/`` with the configured SHACL engine.
 
 The data graph is the union of the ontology graph and every source graph, plus one derived
 statement per resource and source, ``?resource ip:statedIn ?source``, so that the shapes can
@@ -11,15 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyparsing import ParseBaseException
-from pyshacl import validate as shacl_validate
-from pyshacl.errors import ReportableRuntimeError
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from innoproc.build.load import Corpus
 from innoproc.build.parallel import in_parallel
-from innoproc.errors import InputError
+from innoproc.build.shacl import canonical, check
 from innoproc.rdf import OWL, RDF, RDFS, SH, SKOS, choose, ip, quads
 
 SEVERITY_ORDER = {SH.Violation: 0, SH.Warning: 1, SH.Info: 2}
@@ -87,44 +84,30 @@ def data_graph(corpus: Corpus) -> Graph:
     return union
 
 
-def validate(corpus: Corpus, graph: Graph | None = None, workers: int = 1) -> Report:
+def validate(
+    corpus: Corpus, graph: Graph | None = None, workers: int = 1, engine: str = ""
+) -> Report:
     """Validate ``graph`` (default: :func:`data_graph` of the corpus) with the corpus's shapes,
-    on ``workers`` cores: each checks every shape on its share of the focus nodes."""
+    on ``workers`` cores: each checks every shape on its share of the focus nodes; with
+    ``engine`` (default: the configured ``shacl_engine``)."""
     data = graph if graph is not None else data_graph(corpus)
+    name = engine or corpus.config.shacl_engine
     focus = _focus_nodes(corpus.shapes, data) if workers > 1 else None
     if focus is None:
-        conforms, results = _check(data, corpus.shapes)
+        conforms, results = check(data, corpus.shapes, name)
     else:
 
         def check_share(share: int, shares: int) -> tuple[bool, str]:
-            verdict, found = _check(data, _share(corpus.shapes, focus, share, shares))
+            verdict, found = check(data, _share(corpus.shapes, focus, share, shares), name)
             return verdict, found.serialize(format="nt")  # text crosses processes
 
-        conforms, results = _merge(in_parallel(check_share, workers), (data, corpus.shapes))
+        conforms, results = _merge(in_parallel(check_share, workers))
+    results = canonical(results, (data, corpus.shapes))
     findings = _findings(corpus, data, results)
     return Report(conforms=conforms, findings=sorted(findings), graph=results)
 
 
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
-
-
-def _check(data: Graph, shapes: Graph) -> tuple[bool, Graph]:
-    """pySHACL's verdict and report; shapes it cannot use (a malformed SPARQL constraint, a
-    path that is no path) are an :class:`InputError` naming ``shapes/``."""
-    try:
-        conforms, results, _ = shacl_validate(
-            data,
-            shacl_graph=shapes,
-            inference="none",
-            advanced=True,
-            allow_warnings=True,
-            allow_infos=True,
-        )
-    except ReportableRuntimeError as exc:
-        raise InputError(f"shapes/: pySHACL cannot use the shapes: {exc.message}") from exc
-    except ParseBaseException as exc:  # a SPARQL constraint or target that does not parse
-        raise InputError(f"shapes/: pySHACL cannot use the shapes: SPARQL {exc}") from exc
-    return bool(conforms), results
 
 
 def _focus_nodes(shapes: Graph, data: Graph) -> dict[Node, list[Node]] | None:
@@ -167,13 +150,9 @@ def _share(shapes: Graph, focus: dict[Node, list[Node]], share: int, shares: int
     return out
 
 
-def _merge(shares: list[tuple[bool, str]], prefixed: tuple[Graph, ...]) -> tuple[bool, Graph]:
-    """One report from the shares' reports: every result, under one sh:ValidationReport, with
-    the prefixes of the graphs that pySHACL takes them from."""
+def _merge(shares: list[tuple[bool, str]]) -> tuple[bool, Graph]:
+    """One report from the shares' reports: every result, under one sh:ValidationReport."""
     results = Graph()
-    for graph in prefixed:
-        for prefix, namespace in graph.namespaces():
-            results.bind(prefix, namespace, override=False)
     for _, text in shares:
         results.parse(data=text, format="nt")
     conforms = all(verdict for verdict, _ in shares)
