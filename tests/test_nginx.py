@@ -125,6 +125,13 @@ PATHS = [
     "/assets/style.css",
     "/void.ttl",
     "/no-such-file.html",
+    "/en/no-such-kind/",
+    "/nl/a/b/c/missing",
+    "/id/initiative/no-such-thing.ttl",
+    "/404.html",
+    "/search.json",
+    "/query/mle-events.csv",
+    "/id/initiative/innoprocur.trig",
 ]
 
 
@@ -295,6 +302,27 @@ def test_paths_answer_as_the_server_does(nginx: str, server: str, path: str) -> 
     ours, theirs = request(nginx + path), request(server + path)
     assert essentials(ours)[:3] == essentials(theirs)[:3]
     assert ours[0] != 200 or ours[2] == theirs[2]
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_a_language_without_its_slash_redirects_to_its_home_page(
+    nginx: str, apache: str, server: str, lang: str
+) -> None:
+    for address in (nginx, apache, server):
+        code, location, *_ = essentials(request(f"{address}/{lang}"))
+        assert code in (301, 307) and location == f"/{lang}/", address
+
+
+@pytest.mark.parametrize("path", ["/no-such-file.html", "/en/organisation/gone.html", "/nl/x/"])
+def test_a_missing_page_is_the_404_page_in_both_languages(
+    nginx: str, apache: str, path: str
+) -> None:
+    for address in (nginx, apache):
+        code, headers, body = request(address + path, Accept="text/html")
+        assert code == 404, address
+        assert headers["Content-Type"].startswith("text/html"), address
+        assert "Pagina niet gevonden" in body.decode() and "Page not found" in body.decode()
+        assert '<link rel="stylesheet" href="/assets/style.css">' in body.decode()
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE"])

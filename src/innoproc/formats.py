@@ -66,7 +66,7 @@ class Format:
 FORMATS: tuple[Format, ...] = (
     Format(
         "trig", "TriG", "trig", "application/trig", "quads", ox.RdfFormat.TRIG,
-        file_type="RDF_TRIG", dumped=True,
+        file_type="RDF_TRIG", described=True, dumped=True,
     ),
     Format(
         "nquads", "N-Quads", "nq", "application/n-quads", "quads", ox.RdfFormat.N_QUADS,
@@ -127,8 +127,9 @@ def by_extension(extension: str) -> Format | None:
 
 
 def described() -> list[Format]:
-    """The formats of every resource's description, in the table's order."""
-    return [f for f in FORMATS if f.described]
+    """The formats of every resource's description: those of triples in the table's order,
+    then those that keep the sources (quads), which a client asks for by name."""
+    return sorted((f for f in FORMATS if f.described), key=lambda f: f.holds == "quads")
 
 
 def dumped() -> list[Format]:
@@ -148,6 +149,7 @@ OTHER_FILES = {
     "json": "application/json",
     "bib": "application/x-bibtex; charset=utf-8",
     "ris": "application/x-research-info-systems; charset=utf-8",
+    "js": "text/javascript; charset=utf-8",
 }
 """The ``Content-Type`` of the site's other files, by extension."""
 

@@ -20,13 +20,30 @@ def interface_strings() -> dict[str, Any]:
     return tomllib.loads(text)
 
 
+NAVIGATION: tuple[tuple[str, str], ...] = (
+    ("initiatives", "{lang}/initiative/index.html"),
+    ("nav_organisations", "{lang}/organisation/index.html"),
+    ("nav_people", "{lang}/person/index.html"),
+    ("nav_events", "{lang}/event/index.html"),
+    ("nav_documents", "{lang}/document/index.html"),
+    ("nav_all", "{lang}/search.html"),
+    ("queries", "{lang}/index.html#queries"),
+    ("sparql", "sparql"),
+    ("ontology", "{lang}/ontology.html"),
+    ("downloads", "{lang}/index.html#downloads"),
+    ("nav_about", "{lang}/about.html"),
+)
+"""The site's top navigation, in order: each entry's interface string and its target (a path
+from the site's root, ``{lang}`` the page's language). Every page's header reads it here."""
+
+
 def environment(config: Config) -> jinja2.Environment:
     """The template tree: the project's own templates first (if configured), then ours."""
     loader: jinja2.BaseLoader = jinja2.PackageLoader("innoproc", "templates")
     if config.templates_dir:
         own = jinja2.FileSystemLoader(config.path(config.templates_dir))
         loader = jinja2.ChoiceLoader([own, loader])
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=loader,
         autoescape=jinja2.select_autoescape(["html"]),
         undefined=jinja2.StrictUndefined,
@@ -34,3 +51,5 @@ def environment(config: Config) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.globals["navigation"] = NAVIGATION
+    return env

@@ -61,7 +61,7 @@ def test_one_fallback_order_for_labels() -> None:
 
 def test_the_format_table_is_the_one_place_formats_are_listed() -> None:
     assert [f.extension for f in formats.dumped()] == ["trig", "nq", "ttl", "nt", "nt.gz", "jsonld"]
-    assert [f.extension for f in formats.described()] == ["ttl", "nt", "jsonld", "rdf"]
+    assert [f.extension for f in formats.described()] == ["ttl", "nt", "jsonld", "rdf", "trig"]
     assert [f.name for f in formats.holding("results")] == ["json", "xml", "csv", "tsv"]
     turtle = formats.by_name("ttl")
     assert turtle is not None and turtle.content_type == "text/turtle; charset=utf-8"

@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import gzip
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 from innoproc import formats
 from innoproc.build.gather import Index, Resource
 from innoproc.build.load import Corpus
 from innoproc.iris import inside
+from innoproc.query import Query, Result
 from innoproc.rdf import RDFS, ox_quad, ox_triple, quads, statement_key
 
 
@@ -60,16 +62,61 @@ def describe(index: Index, resource: Resource) -> list[tuple[Node, Node, Node]]:
     return sorted(set(triples), key=lambda t: (t[0] != resource.iri, statement_key(t)))
 
 
+def describe_sources(
+    index: Index, resource: Resource, triples: list[tuple[Node, Node, Node]]
+) -> list[tuple[Node, Node, Node, Node]]:
+    """The description ``triples`` (from :func:`describe`) with the sources kept: each
+    statement once in the named graph of every source that states it, sorted by graph and
+    then as :func:`describe` sorts them."""
+    own: dict[tuple[Node, Node, Node], list[URIRef]] = {
+        (resource.iri, s.predicate, s.value): s.sources for s in resource.statements
+    }
+    own.update({(s, p, resource.iri): sources for s, p, sources in resource.incoming})
+    labels: dict[Any, list[URIRef]] = index.label_sources
+    out = []
+    for rank, (s, p, o) in enumerate(triples):
+        stated_by = own.get((s, p, o)) or labels.get((s, p, o), [])
+        out += [(g, rank, (s, p, o)) for g in stated_by]
+    return [(s, p, o, g) for g, _, (s, p, o) in sorted(out, key=lambda q: (str(q[0]), q[1]))]
+
+
 def write_description(
     index: Index, resource: Resource, out: Path, prefixes: dict[str, str]
 ) -> None:
-    triples = [ox_triple(s, p, o) for s, p, o in describe(index, resource)]
+    """A resource's description in every described format: the formats of triples hold
+    :func:`describe`, those of quads (TriG) :func:`describe_sources`."""
+    described = describe(index, resource)
+    triples = [ox_triple(s, p, o) for s, p, o in described]
+    quads = [ox_quad(s, p, o, g) for s, p, o, g in describe_sources(index, resource, described)]
     target = inside(out, f"id/{resource.path}")
     target.parent.mkdir(parents=True, exist_ok=True)
     for fmt in formats.described():
         assert fmt.rdf is not None
         path = target.parent / f"{target.name}.{fmt.extension}"
-        path.write_bytes(_serialize(triples, fmt.rdf, prefixes))
+        path.write_bytes(_serialize(quads if fmt.holds == "quads" else triples, fmt.rdf, prefixes))
+
+
+ANSWERS = "query"
+"""The folder of the stored answers to the questions of ``queries/``."""
+
+
+def answer_formats(result: Result) -> list[formats.Format]:
+    """The formats a stored answer is written in: CSV (RFC 4180, with the header row) and the
+    SPARQL JSON results of a SELECT; the JSON results alone of an ASK; none for a graph."""
+    if result.graph:
+        return []
+    names = ("csv", "json") if result.boolean is None else ("json",)
+    return [f for f in formats.holding("results") if f.name in names]
+
+
+def write_answers(answers: Iterable[tuple[Query, Result]], out: Path) -> None:
+    """Each question's stored answer, as ``query/{name}.{extension}`` in :func:`answer_formats`."""
+    folder = out / ANSWERS
+    folder.mkdir(parents=True, exist_ok=True)
+    for query, result in answers:
+        for fmt in answer_formats(result):
+            data = result.render(fmt.name).encode()
+            inside(out, f"{ANSWERS}/{query.name}.{fmt.extension}").write_bytes(data)
 
 
 def _serialize(

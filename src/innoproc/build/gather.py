@@ -97,6 +97,8 @@ class Index:
     name_properties: set[URIRef] = field(default_factory=set)
     """The single-valued properties whose values are names or titles (``ip:NameProperty``):
     two values are name variants, not a disagreement."""
+    label_sources: dict[tuple[Node, URIRef, Literal], list[URIRef]] = field(default_factory=dict)
+    """The sources of each of :attr:`label_statements` (``(node, predicate, label)``)."""
 
     def label(self, node: Node, language: str) -> str:
         """The label in ``language``, else in the other configured languages in their order,
@@ -211,11 +213,13 @@ def gather(corpus: Corpus) -> Index:
 
     labels: dict[Node, dict[str, str]] = defaultdict(dict)
     label_statements: dict[Node, list[tuple[URIRef, Literal]]] = defaultdict(list)
+    label_sources: dict[tuple[Node, URIRef, Literal], list[URIRef]] = {}
     for subject, statements in by_subject.items():
-        for (p, o), _ in sorted(statements.items(), key=_statement_key):
+        for (p, o), stated_by in sorted(statements.items(), key=_statement_key):
             if p in (SKOS.prefLabel, RDFS.label) and isinstance(o, Literal):
                 labels[subject].setdefault(o.language or "", str(o))
                 label_statements[subject].append((URIRef(str(p)), o))
+                label_sources[(subject, URIRef(str(p)), o)] = sorted(stated_by)
         for (p, o), _ in sorted(statements.items(), key=_statement_key):
             if p in (FOAF.name, DCTERMS.title) and isinstance(o, Literal):
                 labels[subject].setdefault(o.language or "", str(o))
@@ -293,6 +297,7 @@ def gather(corpus: Corpus) -> Index:
         memberships=memberships,
         ontology=ontology_terms(corpus),
         problems=problems,
+        label_sources=label_sources,
     )
 
 

@@ -23,11 +23,14 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from innoproc import formats
+from innoproc.build.browse import Browse, not_found
 from innoproc.build.changelog import History
 from innoproc.build.citations import Citation, describe
+from innoproc.build.dump import ANSWERS, answer_formats, write_answers
 from innoproc.build.gather import Index, Resource, linkable
 from innoproc.build.language import Labels, column
 from innoproc.build.layout import Layout, memberships_by_role, shown_conflicts
+from innoproc.build.search import write_search_index
 from innoproc.config import Description
 from innoproc.errors import InputError
 from innoproc.interface import environment, interface_strings
@@ -174,13 +177,12 @@ class Renderer:
         out: list[tuple[str, Callable[[], str]]] = [
             ("index.html", partial(self.home, Page(self, default, "index.html"), "index.html"))
         ]
-        kinds = self.index.by_kind()
+        out.append(("404.html", partial(not_found, self, Page(self, default, "404.html"))))
+        browse = Browse(self, self.index.by_kind())
         for lang in self.config.languages:
             path = f"{lang}/index.html"
             out.append((path, partial(self.home, Page(self, lang, path), "index.html")))
-            for kind, members in kinds.items():
-                path = f"{lang}/{kind}/index.html"
-                out.append((path, partial(self.listing, Page(self, lang, path), kind, members)))
+            out += browse.pages(lang)
             for resource in self.index.resources.values():
                 path = f"{lang}/{resource.path}.html"
                 out.append((path, partial(self.resource, Page(self, lang, path), resource)))
@@ -233,16 +235,6 @@ class Renderer:
             queries=self.queries,
         )
 
-    def listing(self, page: Page, kind: str, members: list[Resource]) -> str:
-        return self._render(
-            "listing.html",
-            page,
-            here=f"{kind}/index.html",
-            canonical=self.config.base_iri + page.path,
-            kind_name=self.kinds[page.lang].get(kind, kind),
-            members=sorted(members, key=lambda r: (page.label(r.iri).casefold(), str(r.iri))),
-        )
-
     def resource(self, page: Page, resource: Resource) -> str:
         description = self._text(resource, DCTERMS.description, page.lang)
         layout, languages = self.layout, self.config.languages
@@ -289,6 +281,10 @@ class Renderer:
             question=query.question.get(page.lang) or query.question.get("en") or query.name,
             result=result,
             columns=[column(v, self.columns.get(page.lang, {})) for v in result.variables],
+            downloads=[
+                (page.url(f"{ANSWERS}/{query.name}.{f.extension}"), f.label, f.media_type)
+                for f in answer_formats(result)
+            ],
             cell=lambda term: self._cell(page, term),
         )
 
@@ -384,6 +380,8 @@ def write_pages(renderer: Renderer, out: Path, share: int = 0, shares: int = 1) 
             folders.add(target.parent)
         target.write_text(render(), "utf-8")
     if share == 0:
+        write_search_index(renderer.index, renderer.kinds, out)
+        write_answers(renderer.answers.values(), out)
         static = resources.files("innoproc").joinpath("static")
         (out / "assets").mkdir(parents=True, exist_ok=True)
         for item in sorted(static.iterdir(), key=lambda i: i.name):
