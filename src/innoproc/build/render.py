@@ -23,6 +23,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from innoproc import formats
+from innoproc.build.charts import Charts
 from innoproc.build.gather import Index, Resource, linkable
 from innoproc.config import Description
 from innoproc.errors import InputError
@@ -139,6 +140,7 @@ class Renderer:
         vocab = self.config.vocab
         self.terms = {s for s in index.labels if isinstance(s, URIRef) and str(s).startswith(vocab)}
         self.env = environment(self.config)
+        self.charts = Charts(index)
 
     # ------------------------------------------------------------------ pages
 
@@ -163,6 +165,9 @@ class Renderer:
                 out.append((path, partial(self.query, Page(self, lang, path), query)))
             path = f"{lang}/ontology.html"
             out.append((path, partial(self.ontology, Page(self, lang, path))))
+            for name in ("timeline", "network"):
+                path = f"{lang}/{name}.html"
+                out.append((path, partial(self.visual, Page(self, lang, path), name)))
         return out
 
     def _render(self, template: str, page: Page, **context: Any) -> str:
@@ -173,6 +178,7 @@ class Renderer:
                 lang=page.lang,
                 site_title=self.config.title,
                 config=self.config,
+                charts=self.charts,
                 **context,
             )
         except jinja2.TemplateSyntaxError as exc:
@@ -271,6 +277,21 @@ class Renderer:
             classes=[t for t in terms if t.is_class],
             properties=[t for t in terms if not t.is_class],
             definition=lambda t: choose(t.definitions, page.lang, self.config.languages),
+        )
+
+    def visual(self, page: Page, name: str) -> str:
+        """The whole graph's timeline (``timeline``) or network (``network``)."""
+        if name == "timeline":
+            initiatives = self.index.by_kind().get("initiative", [])
+            chart: Any = self.charts.graph_timeline(page, initiatives)
+        else:
+            chart = self.charts.graph_network(page)
+        return self._render(
+            f"{name}.html",
+            page,
+            here=f"{name}.html",
+            canonical=self.config.base_iri + page.path,
+            chart=chart,
         )
 
     # ------------------------------------------------------------------ helpers
