@@ -62,6 +62,8 @@ class Map:
     panels: list[Panel]
     countries: list[Country]
     """Every country any source names, for the table behind the map."""
+    others: list[Panel]
+    """Sources that state a count of participating countries but name none."""
 
     def named_by(self, country: Country) -> list[Panel]:
         return [p for p in self.panels if country in p.countries]
@@ -72,7 +74,9 @@ class Map:
 
 
 def make_map(panels: list[Panel]) -> Map | None:
-    """The map of ``panels`` (one per source that names countries), or None when none does."""
+    """The map of the ``panels`` that name countries (the others only state a count), or None
+    when none does."""
+    others = [p for p in panels if not p.countries]
     panels = [p for p in panels if p.countries]
     if not panels:
         return None
@@ -86,6 +90,7 @@ def make_map(panels: list[Panel]) -> Map | None:
         land=[*data["countries"].values(), *data["background"]],
         panels=panels,
         countries=countries,
+        others=others,
     )
 
 
