@@ -36,6 +36,7 @@ PREFIX skosxl: <http://www.w3.org/2008/05/skos-xl#>
 PREFIX ip: <https://w3id.org/innoproc/ontology#>
 """
 MLE = "<https://w3id.org/innoproc/id/initiative/mle-innovation-procurement>"
+MAP = "section[aria-labelledby=map]"
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +48,7 @@ def ask(store: ox.Store, query: str) -> list[tuple[str, ...]]:
     """The rows of a SELECT on the union of the sources, as text."""
     result = store.query(PREFIXES + query)
     assert isinstance(result, ox.QuerySolutions)
-    return sorted(tuple(term.value for term in row) for row in result)  # type: ignore[union-attr]
+    return sorted(tuple(term.value for term in row) for row in result)
 
 
 @pytest.fixture(scope="module")
@@ -119,8 +120,8 @@ def test_the_map_shows_what_each_source_names_and_counts(
             BIND(STR(?g) AS ?source) }}""",
     )
     counts = ask(
-            store,
-            f"""SELECT ?title ?n WHERE {{ GRAPH ?g {{ {MLE} ip:participatingCountryCount ?n }}
+        store,
+        f"""SELECT ?title ?n WHERE {{ GRAPH ?g {{ {MLE} ip:participatingCountryCount ?n }}
                 ?g skos:prefLabel ?title FILTER(lang(?title) = "en") }}""",
     )
     by_source: dict[str, set[str]] = {}
@@ -134,7 +135,7 @@ def test_the_map_shows_what_each_source_names_and_counts(
     assert panels.count() == len(by_source)
     for i in range(panels.count()):
         panel = panels.nth(i)
-        title, desc = alternative(page, f"section[aria-labelledby=map] figure.map >> nth={i} >> svg")
+        title, desc = alternative(page, f"{MAP} figure.map >> nth={i} >> svg")
         source = next(s for s in by_source if s in title)
         countries = by_source[source]
         assert all(country in desc for country in countries)
@@ -160,8 +161,9 @@ def test_an_organisation_shows_its_names_over_time(
 ) -> None:
     names = ask(
         store,
-        """SELECT ?form ?period WHERE { <https://w3id.org/innoproc/id/organisation/ezk>
-            skosxl:altLabel ?label . ?label skosxl:literalForm ?form ; dcterms:temporal ?period }""",
+        """SELECT ?form ?period WHERE {
+            <https://w3id.org/innoproc/id/organisation/ezk> skosxl:altLabel ?label .
+            ?label skosxl:literalForm ?form ; dcterms:temporal ?period }""",
     )
     assert len(names) >= 5
     page.goto(base_url + "nl/organisation/ezk.html")
