@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from innoproc.build.charts.dates import Span
 
 WIDTH = 720
-LABEL_WIDTH = 250
+LABEL_WIDTH = 270
 PLOT = (LABEL_WIDTH + 10, WIDTH - 20)
 ROW = 22
 TOP = 28
 STEPS = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000)
 MAX_TICKS = 8
-MAX_CHARS = 40
+MAX_CHARS = 38
 
 
 @dataclass(frozen=True)
@@ -79,8 +79,7 @@ def layout(entries: list[Entry], now: float | None) -> Timeline | None:
     if end <= start:
         end = start + 1
     step = next((s for s in STEPS if (end - start) / s <= MAX_TICKS), STEPS[-1])
-    start = start - start % step if step > 1 else start
-    end = end + (-end) % step if step > 1 else end
+    start -= start % step
     left, right = PLOT
 
     def x(t: float) -> float:
@@ -106,6 +105,8 @@ def layout(entries: list[Entry], now: float | None) -> Timeline | None:
             )
         )
     ticks = [(x(year), year) for year in range(start, end + 1, step)]
+    if end - ticks[-1][1] >= step / 2:
+        ticks.append((x(end), end))
     height = TOP + len(bars) * ROW + 4
     untimed = [e for e in entries if e not in timed]
     return Timeline(
