@@ -25,6 +25,7 @@ from rdflib.term import Node
 from innoproc import formats
 from innoproc.build.browse import Browse, not_found
 from innoproc.build.changelog import History
+from innoproc.build.charts import Charts
 from innoproc.build.citations import Citation, describe
 from innoproc.build.dump import ANSWERS, answer_formats, write_answers
 from innoproc.build.gather import Index, Resource, linkable
@@ -168,6 +169,7 @@ class Renderer:
         self.env = environment(self.config)
         self.history = History()
         """The releases and what each changed (none until the build finds its releases)."""
+        self.charts = Charts(index)
 
     # ------------------------------------------------------------------ pages
 
@@ -191,6 +193,9 @@ class Renderer:
                 out.append((path, partial(self.query, Page(self, lang, path), query)))
             path = f"{lang}/ontology.html"
             out.append((path, partial(self.ontology, Page(self, lang, path))))
+            for name in ("timeline", "network"):
+                path = f"{lang}/{name}.html"
+                out.append((path, partial(self.visual, Page(self, lang, path), name)))
         return out
 
     def _render(self, template: str, page: Page, **context: Any) -> str:
@@ -202,6 +207,7 @@ class Renderer:
                 site_title=self.description.texts.get(page.lang, {}).get("title")
                 or self.config.title,
                 config=self.config,
+                charts=self.charts,
                 **context,
             )
         except jinja2.TemplateSyntaxError as exc:
@@ -299,6 +305,21 @@ class Renderer:
             classes=[t for t in terms if t.is_class],
             properties=[t for t in terms if not t.is_class],
             definition=lambda t: choose(t.definitions, page.lang, self.config.languages),
+        )
+
+    def visual(self, page: Page, name: str) -> str:
+        """The whole graph's timeline (``timeline``) or network (``network``)."""
+        if name == "timeline":
+            initiatives = self.index.by_kind().get("initiative", [])
+            chart: Any = self.charts.graph_timeline(page, initiatives)
+        else:
+            chart = self.charts.graph_network(page)
+        return self._render(
+            f"{name}.html",
+            page,
+            here=f"{name}.html",
+            canonical=self.config.base_iri + page.path,
+            chart=chart,
         )
 
     # ------------------------------------------------------------------ helpers
