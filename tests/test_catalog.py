@@ -177,11 +177,13 @@ def test_every_external_iri_is_well_formed_and_known(corpus: Corpus, config: Con
                     seen += 1
                     break
             else:
-                # a web page: the address a source or document was read at, or a homepage
-                assert p in (PROV_DERIVED, FOAF_PAGE, FOAF_HOMEPAGE), (s, p, o)
+                # a web page: the address a source or document was read at, a homepage, or
+                # the original a copied source mirrors
+                assert p in (PROV_DERIVED, PROV_ALTERNATE, FOAF_PAGE, FOAF_HOMEPAGE), (s, p, o)
     assert seen > 1000
 
 
 PROV_DERIVED = URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")
+PROV_ALTERNATE = URIRef("http://www.w3.org/ns/prov#alternateOf")
 FOAF_PAGE = URIRef("http://xmlns.com/foaf/0.1/page")
 FOAF_HOMEPAGE = URIRef("http://xmlns.com/foaf/0.1/homepage")
