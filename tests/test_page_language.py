@@ -14,12 +14,14 @@ from innoproc.build.load import Corpus
 
 
 class Marked(HTMLParser):
-    """The text of every element inside ``<main>`` that carries a ``lang`` attribute."""
+    """The text of every element inside ``<main>`` that carries a ``lang`` attribute, outside
+    citations: a citation's tooltip gives its source's title, another resource's literal."""
 
     def __init__(self) -> None:
         super().__init__()
         self.stack: list[str | None] = []
         self.in_main = False
+        self.cite = 0
         self.found: list[tuple[str, str]] = []
         self.text: dict[int, list[str]] = {}
 
@@ -28,7 +30,10 @@ class Marked(HTMLParser):
             self.in_main = True
         if tag in ("br", "img", "input", "meta", "link", "hr", "wbr"):
             return
-        lang = dict(attrs).get("lang") if self.in_main else None
+        values = dict(attrs)
+        if "cite" in (values.get("class") or "").split() or self.cite:
+            self.cite += 1
+        lang = values.get("lang") if self.in_main and not self.cite else None
         self.stack.append(lang)
         if lang:
             self.text[len(self.stack)] = []
@@ -38,6 +43,8 @@ class Marked(HTMLParser):
             self.in_main = False
         if not self.stack:
             return
+        if self.cite:
+            self.cite -= 1
         depth = len(self.stack)
         lang = self.stack.pop()
         if lang:

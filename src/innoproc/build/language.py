@@ -14,6 +14,7 @@ from typing import Any
 from rdflib import Literal
 from rdflib.term import Node
 
+from innoproc.build.claims import Variants
 from innoproc.build.gather import Index
 
 
@@ -32,6 +33,14 @@ def one_language(
         for v, x in values
         if not (isinstance(v, Literal) and v.language and v.language != chosen)
     ]
+
+
+def variants_in(groups: Sequence[Variants], lang: str, languages: Sequence[str]) -> list[Variants]:
+    """The name variants a page in ``lang`` lists: the spellings in its language (and untagged
+    ones), another language's only where a name has none in it; a name left with one form has
+    no variants to show."""
+    shown = (Variants(g.predicate, one_language(g.names, lang, languages)) for g in groups)
+    return [g for g in shown if len(g.names) > 1]
 
 
 class Labels:

@@ -29,12 +29,12 @@ from innoproc.build.charts import Charts
 from innoproc.build.citations import Citation, describe
 from innoproc.build.dump import ANSWERS, answer_formats, write_answers
 from innoproc.build.gather import Index, Resource, linkable
-from innoproc.build.language import Labels, column
+from innoproc.build.language import Labels, column, variants_in
 from innoproc.build.layout import Layout, memberships_by_role, shown_conflicts
 from innoproc.build.search import write_search_index
 from innoproc.config import Description
 from innoproc.errors import InputError
-from innoproc.interface import environment, interface_strings
+from innoproc.interface import environment, interface_strings, navigation
 from innoproc.iris import inside
 from innoproc.query import Query, Result
 from innoproc.rdf import CV, DCTERMS, FOAF, ORG, OWL, PROV, choose, from_ox, ip
@@ -167,6 +167,7 @@ class Renderer:
         vocab = self.config.vocab
         self.terms = {s for s in index.labels if isinstance(s, URIRef) and str(s).startswith(vocab)}
         self.env = environment(self.config)
+        self.env.globals["navigation"] = navigation({r.kind for r in index.resources.values()})
         self.history = History()
         """The releases and what each changed (none until the build finds its releases)."""
         self.charts = Charts(index)
@@ -266,7 +267,7 @@ class Renderer:
                 if getattr(self.index.resources.get(s), "kind", "") != "membership"
             ],
             conflicts=conflicts,
-            name_variants=self.index.name_variants(resource),
+            name_variants=variants_in(self.index.name_variants(resource), page.lang, languages),
             **self._claims(page, resource),
             memberships=memberships,
             formats=[
