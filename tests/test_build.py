@@ -176,6 +176,17 @@ class Links(HTMLParser):
                 self.rels[values[name] or ""] = values.get("rel") or ""
 
 
+def linked_file(site: Path, page: Path, path: str) -> Path | None:
+    """The file a link's ``path`` names from ``page``: from the site's root where it starts
+    with "/" (the 404 page, served at any address, links so); None for the SPARQL endpoint,
+    a service rather than a file."""
+    if path.startswith("/"):
+        file = site / unquote(path).lstrip("/")
+    else:
+        file = (page.parent / unquote(path)).resolve() if path else page
+    return None if file == site / "sparql" else file
+
+
 def parse(path: Path) -> Links:
     parser = Links()
     parser.feed(path.read_text("utf-8"))
@@ -195,11 +206,8 @@ def test_every_internal_link_resolves_and_no_request_leaves_the_site(site: Path)
                 if tag == "link":
                     assert links.rels[target] in ("canonical", "alternate"), (page, target)
                 continue
-            if parts.path.startswith("/"):  # the 404 page links from the site's root
-                file = site / unquote(parts.path).lstrip("/")
-            else:
-                file = (page.parent / unquote(parts.path)).resolve() if parts.path else page
-            if file == site / "sparql":  # the endpoint: a service, not a file
+            file = linked_file(site, page, parts.path)
+            if file is None:
                 continue
             assert file.is_file(), f"{page.relative_to(site)} links to missing {target}"
             if parts.fragment and file.suffix == ".html":

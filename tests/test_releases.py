@@ -15,7 +15,7 @@ import subprocess
 import sys
 import urllib.request
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 from click.testing import CliRunner
@@ -345,7 +345,7 @@ def test_home_and_resource_pages_say_how_to_cite(site: Path, config: Config, lan
 def test_the_release_pages_are_valid_html_and_their_links_resolve(
     releases: tuple[Path, Path, Path],
 ) -> None:
-    from test_build import parse
+    from test_build import linked_file, parse
     from test_html import VNU
 
     _, _, site = releases
@@ -357,7 +357,9 @@ def test_the_release_pages_are_valid_html_and_their_links_resolve(
             parts = urlsplit(target)
             if parts.scheme or not parts.path:
                 continue
-            file = (page.parent / unquote(parts.path)).resolve()
+            file = linked_file(site, page, parts.path)
+            if file is None:
+                continue
             assert file.is_file(), f"{page.relative_to(site)} links to missing {target}"
             if parts.fragment and file.suffix == ".html":
                 assert parts.fragment in parsed[file].ids, f"{page}: #{parts.fragment}"

@@ -6,6 +6,7 @@ string."""
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Collection
 from importlib import resources
 from typing import Any
 
@@ -35,6 +36,17 @@ NAVIGATION: tuple[tuple[str, str], ...] = (
 )
 """The site's top navigation, in order: each entry's interface string and its target (a path
 from the site's root, ``{lang}`` the page's language). Every page's header reads it here."""
+
+
+def navigation(kinds: Collection[str]) -> tuple[tuple[str, str], ...]:
+    """The navigation of a site whose resources are of ``kinds``: a kind's listing is linked
+    only where the site has one."""
+    return tuple(
+        (key, target)
+        for key, target in NAVIGATION
+        if not (len(parts := target.split("/")) == 3 and parts[2] == "index.html")
+        or parts[1] in kinds
+    )
 
 
 def environment(config: Config) -> jinja2.Environment:
