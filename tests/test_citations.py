@@ -10,11 +10,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from conftest import serving
 from innoproc.config import Config
-from test_html import CHROMIUM, CHROMIUM_ARGS
+from test_html import browser  # noqa: F401  (the module's browser fixture)
 
 MLE = "en/initiative/mle-innovation-procurement.html"
 LUP_TITLE = "Mutual Learning Exercise : MLE on Innovation-related Procurement"
@@ -26,17 +26,8 @@ def base_url(site: Path, config: Config) -> Iterator[str]:
         yield address + "/"
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert Path(CHROMIUM).is_file(), "run scripts/install-test-tools first"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture(params=[390, 1280], ids=lambda w: f"{w}px")
-def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:  # noqa: F811
     context = browser.new_context(viewport={"width": request.param, "height": 800})
     yield context.new_page()
     context.close()
