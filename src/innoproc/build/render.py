@@ -19,6 +19,7 @@ from typing import Any
 
 import jinja2
 import pyoxigraph as ox
+from markupsafe import Markup
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
@@ -78,6 +79,8 @@ class Page:
     path: str
     """The page's file, relative to the site root: ``en/initiative/innoprocur.html``."""
     cited: list[URIRef] = field(default_factory=list)
+    anchors: dict[URIRef, Markup] = field(default_factory=dict)
+    """Each cited source's citation as rendered on this page (its number does not change)."""
 
     @property
     def t(self) -> dict[str, str]:
@@ -133,6 +136,19 @@ class Page:
             out.append(Citation(number, href, title, title_lang, publisher, copy))
         return out
 
+    def cite_markup(self, sources: Iterable[URIRef]) -> Markup:
+        """The citations of ``sources``, each source's rendered once on this page by the
+        ``citation`` macro and reused: a source's page cites the same few sources thousands
+        of times."""
+        out = []
+        for source in sources:
+            anchor = self.anchors.get(source)
+            if anchor is None:
+                (citation,) = self.citations([source])
+                anchor = self.anchors[source] = self.renderer.citation(self, citation)
+            out.append(anchor)
+        return Markup("").join(out)
+
     def alternates(self, path: str) -> list[tuple[str, str, str]]:
         """(language, its name, link) for this page in every other language."""
         return [
@@ -167,6 +183,9 @@ class Renderer:
         vocab = self.config.vocab
         self.terms = {s for s in index.labels if isinstance(s, URIRef) and str(s).startswith(vocab)}
         self.env = environment(self.config)
+        self.citation: Callable[[Page, Citation], Markup] = self.env.get_template(
+            "_macros.html"
+        ).module.citation  # type: ignore[attr-defined]
         self.env.globals["navigation"] = navigation({r.kind for r in index.resources.values()})
         self.history = History()
         """The releases and what each changed (none until the build finds its releases)."""
