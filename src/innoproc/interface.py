@@ -62,6 +62,7 @@ def environment(config: Config) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # templates do not change while a build or a server runs
     )
     env.globals["navigation"] = NAVIGATION
     return env

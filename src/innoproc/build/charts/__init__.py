@@ -83,13 +83,14 @@ class Charts:
 
     def timeline(self, page: Page, resource: Resource) -> Timeline | None:
         """An initiative's periods and events; anyone else's names over time and the
-        memberships that have a period."""
+        memberships that have a period. None with fewer than two rows in time: one period
+        alone is in the summary and the tables already."""
         if self.vocab.Initiative in resource.types:
             entries = self._periods(page, resource, "period", page.label(resource.iri), None)
             for event in self.events.get(resource.iri, []):
                 href = page.page_of(event.path)
                 entries += self._periods(page, event, "event", page.label(event.iri), href)
-            return layout(entries, self.now)
+            return layout(entries, self.now) if _rows_in_time(entries) > 1 else None
         entries = []
         for s in resource.statements:
             name = self.index.resources.get(s.value)  # type: ignore[call-overload]
@@ -105,7 +106,7 @@ class Charts:
                 where = self.index.resources.get(m.organization)  # type: ignore[call-overload]
                 link = page.page_of(where.path) if where else None
                 entries.append(self._entry(page, "membership", text, link, m.period))
-        return layout(entries, self.now)
+        return layout(entries, self.now) if _rows_in_time(entries) > 1 else None
 
     def graph_timeline(self, page: Page, initiatives: list[Resource]) -> Timeline | None:
         """Every initiative: a bar for each of its periods, a mark for each of its events."""
@@ -154,7 +155,8 @@ class Charts:
         return make_map(panels)
 
     def network(self, page: Page, resource: Resource) -> Matrix | None:
-        """Who takes part in this, in which role; else where this takes part, in which role."""
+        """Who takes part in this, in which role; else where this takes part, in which role.
+        None for a single membership: the memberships table says it."""
         memberships = self.index.memberships_of(resource.iri)
         side = [m for m in memberships if m.organization == resource.iri]
         triples = [
@@ -170,7 +172,7 @@ class Charts:
                 if m.member == resource.iri and m.organization is not None and m.role is not None
                 for role in [self._head(page, m.role)]
             ]
-        return make_matrix(triples)
+        return make_matrix(triples) if len(triples) > 1 else None
 
     def graph_network(self, page: Page) -> Matrix | None:
         """Every organisation against every initiative it takes part in, by role."""
@@ -219,3 +221,8 @@ class Charts:
         """The first :data:`MAX_DESCRIBED` of ``texts``, joined for a text alternative."""
         shown = "; ".join(texts[:MAX_DESCRIBED])
         return shown + ("; …" if len(texts) > MAX_DESCRIBED else "")
+
+
+def _rows_in_time(entries: list[Entry]) -> int:
+    """How many of a timeline's ``entries`` have a time (the others are not drawn)."""
+    return sum(1 for e in entries if e.span is not None or e.marks)
