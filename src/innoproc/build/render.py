@@ -81,6 +81,8 @@ class Page:
     cited: list[URIRef] = field(default_factory=list)
     anchors: dict[URIRef, Markup] = field(default_factory=dict)
     """Each cited source's citation as rendered on this page (its number does not change)."""
+    shown: dict[Node, Markup] = field(default_factory=dict)
+    """Each node as rendered on this page, by :meth:`html`."""
 
     @property
     def t(self) -> dict[str, str]:
@@ -136,6 +138,14 @@ class Page:
             out.append(Citation(number, href, title, title_lang, publisher, copy))
         return out
 
+    def html(self, node: Node) -> Markup:
+        """``node`` as this page shows it (the ``value`` macro of :meth:`value`), rendered
+        once per page: a property or a resource named in many rows costs one rendering."""
+        found = self.shown.get(node)
+        if found is None:
+            found = self.shown[node] = self.renderer.value_html(self.value(node))
+        return found
+
     def cite_markup(self, sources: Iterable[URIRef]) -> Markup:
         """The citations of ``sources``, each source's rendered once on this page by the
         ``citation`` macro and reused: a source's page cites the same few sources thousands
@@ -183,9 +193,9 @@ class Renderer:
         vocab = self.config.vocab
         self.terms = {s for s in index.labels if isinstance(s, URIRef) and str(s).startswith(vocab)}
         self.env = environment(self.config)
-        self.citation: Callable[[Page, Citation], Markup] = self.env.get_template(
-            "_macros.html"
-        ).module.citation  # type: ignore[attr-defined]
+        macros: Any = self.env.get_template("_macros.html").module
+        self.citation: Callable[[Page, Citation], Markup] = macros.citation
+        self.value_html: Callable[[Value], Markup] = macros.value
         self.env.globals["navigation"] = navigation({r.kind for r in index.resources.values()})
         self.history = History()
         """The releases and what each changed (none until the build finds its releases)."""
