@@ -40,9 +40,11 @@ def write_dumps(corpus: Corpus, out: Path) -> None:
     for (s, p, o, _), quad in zip(statements, named, strict=True):
         union.setdefault((s, p, o), quad.triple)
     triples = [union[key] for key in sorted(union, key=statement_key)]
+    used = {"quads": _namespaces(named), "triples": _namespaces(triples)}
     for fmt in formats.dumped():
         assert fmt.rdf is not None
-        data = _serialize(named if fmt.holds == "quads" else triples, fmt.rdf, declared)
+        statements_in = named if fmt.holds == "quads" else triples
+        data = _serialize(statements_in, fmt.rdf, declared, used[fmt.holds])
         if fmt.compression == "application/gzip":
             data = _gzip(data)
         target.with_name(f"{target.name}.{fmt.extension}").write_bytes(data)
@@ -90,10 +92,12 @@ def write_description(
     quads = [ox_quad(s, p, o, g) for s, p, o, g in describe_sources(index, resource, described)]
     target = inside(out, f"id/{resource.path}")
     target.parent.mkdir(parents=True, exist_ok=True)
+    used = {"quads": _namespaces(quads), "triples": _namespaces(triples)}
     for fmt in formats.described():
         assert fmt.rdf is not None
         path = target.parent / f"{target.name}.{fmt.extension}"
-        path.write_bytes(_serialize(quads if fmt.holds == "quads" else triples, fmt.rdf, prefixes))
+        statements = quads if fmt.holds == "quads" else triples
+        path.write_bytes(_serialize(statements, fmt.rdf, prefixes, used[fmt.holds]))
 
 
 ANSWERS = "query"
@@ -120,10 +124,14 @@ def write_answers(answers: Iterable[tuple[Query, Result]], out: Path) -> None:
 
 
 def _serialize(
-    statements: Sequence[ox.Triple] | Sequence[ox.Quad], fmt: ox.RdfFormat, prefixes: dict[str, str]
+    statements: Sequence[ox.Triple] | Sequence[ox.Quad],
+    fmt: ox.RdfFormat,
+    prefixes: dict[str, str],
+    used: set[str] | None = None,
 ) -> bytes:
     """``statements`` in ``fmt``, in the order given; Turtle and TriG declare the prefixes they
-    use, sorted, and JSON-LD is written expanded."""
+    use (``used``, the statements' namespaces, when already known), sorted, and JSON-LD is
+    written expanded."""
     if fmt not in (
         ox.RdfFormat.TURTLE,
         ox.RdfFormat.TRIG,
@@ -131,7 +139,7 @@ def _serialize(
         ox.RdfFormat.JSON_LD,
     ):
         return ox.serialize(statements, format=fmt) or b""
-    used = _namespaces(statements)
+    used = _namespaces(statements) if used is None else used
     chosen = {prefix: ns for prefix, ns in sorted(prefixes.items()) if ns in used}
     return ox.serialize(statements, format=fmt, prefixes=chosen) or b""
 
