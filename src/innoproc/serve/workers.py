@@ -109,13 +109,64 @@ class Worker:
             self.stop()
             raise RuntimeError("a query worker died while it loaded the store")
 
+    loop: asyncio.AbstractEventLoop | None = None
+    """The event loop that watches the pipe: the first request that waits there on this
+    worker registers it, and it stays registered (registering costs as much as the rest of
+    the wait) until an answer comes that no request on the loop waits for."""
+    waiting: asyncio.Future[None] | None = None
+    """What the request waiting on the loop for this worker's answer awaits."""
+
     def alive(self) -> bool:
         return bool(self.process.is_alive())
 
+    def watch(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Have ``loop`` tell :attr:`waiting` when the pipe has something to read."""
+        if self.loop is not loop:
+            descriptor = self.connection.fileno()
+            loop.add_reader(descriptor, self._readable)
+            # uvloop makes a watched descriptor non-blocking; an answer is read whole,
+            # however many times it fills the pipe, so reading must block.
+            os.set_blocking(descriptor, True)
+            self.loop = loop
+
+    def _readable(self) -> None:
+        if self.waiting is None:  # an answer that a thread reads, or the pipe's end
+            self._unwatch()
+        elif not self.waiting.done():
+            self.waiting.set_result(None)
+
+    def _unwatch(self) -> None:
+        if self.loop is not None:
+            self.loop.remove_reader(self.connection.fileno())
+            self.loop = None
+
     def stop(self) -> None:
+        """Kill the process and close the pipe; a pipe the loop watches is closed from the
+        loop, once it is no longer watched, so that its descriptor's number is free for a
+        new pipe only when the loop has forgotten it."""
         self.process.kill()
         self.process.join(timeout=5)
-        self.connection.close()
+        loop = self.loop
+        if loop is None:
+            self.connection.close()
+            return
+
+        def close() -> None:
+            self._unwatch()
+            self.connection.close()
+
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            close()
+            return
+        try:
+            loop.call_soon_threadsafe(close)
+        except RuntimeError:  # the loop is closed: nothing watches any more
+            self.loop = None
+            self.connection.close()
 
 
 def _text(status: int, message: str) -> Answer:
@@ -147,7 +198,7 @@ class Pool:
         self.memory = memory
         self.size = size
         self.context = multiprocessing.get_context("spawn")
-        self.idle: queue.Queue[Worker] = queue.Queue()
+        self.idle: queue.LifoQueue[Worker] = queue.LifoQueue()
         self.workers: list[Worker] = []
         self.lock = threading.Lock()
         self.closed = threading.Event()
@@ -268,17 +319,17 @@ class Pool:
         if worker is None:
             return await run_in_threadpool(self.run, request)
         loop = asyncio.get_running_loop()
-        answered: asyncio.Future[None] = loop.create_future()
-        descriptor = worker.connection.fileno()
+        worker.watch(loop)
+        worker.waiting = answered = loop.create_future()
 
-        def readable() -> None:
+        def overtime() -> None:
             if not answered.done():
-                answered.set_result(None)
+                answered.set_exception(TimeoutError())
 
-        loop.add_reader(descriptor, readable)
+        deadline = loop.call_later(self.timeout, overtime)
         try:
             worker.connection.send(request)
-            await asyncio.wait_for(answered, self.timeout)
+            await answered
             result: Answer = worker.connection.recv()
         except TimeoutError:  # before OSError, its base class
             self._retire(worker)
@@ -287,7 +338,8 @@ class Pool:
             self._retire(worker)
             return DIED
         finally:
-            loop.remove_reader(descriptor)
+            deadline.cancel()
+            worker.waiting = None
         self._release(worker)
         return result
 
