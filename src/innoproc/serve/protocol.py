@@ -209,7 +209,6 @@ def answer(store: ox.Store, request: Request, base_iri: str, row_limit: int) -> 
         rendered = Result(variables=[], rows=[], boolean=bool(result))
         return Answer(200, chosen.content_type, _render(rendered, chosen), form=form)
     if isinstance(result, ox.QuerySolutions):
-        variables = [v.value for v in result.variables]
         if chosen.name == "json" and not request.page:
             written = _json_solutions(result, row_limit)
             if isinstance(written, bytes):
@@ -219,6 +218,7 @@ def answer(store: ox.Store, request: Request, base_iri: str, row_limit: int) -> 
                 assert isinstance(result, ox.QuerySolutions)
             else:
                 result = written
+        variables = [v.value for v in result.variables]
         rows: list[tuple[Any, ...]] = []
         truncated = False
         for solution in result:
