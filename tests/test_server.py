@@ -3,6 +3,8 @@ with SPARQLWrapper, next to a real Oxigraph server loaded with ``innoproc load``
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import json
 import re
 import threading
@@ -596,3 +598,90 @@ def test_regression_the_query_page_links_resolve_from_either_path(server: str, p
         assert get(target)[0] == 200, (path, link, target)
     action = urllib.parse.urljoin(server + path, "../sparql" if path.endswith("/") else "sparql")
     assert action == server + "/sparql"
+
+
+LOOKUP = f"SELECT ?p ?o WHERE {{ <{BASE}id/organisation/pianoo> ?p ?o }}"
+FORM = "application/x-www-form-urlencoded"
+DIRECT_REQUESTS: list[tuple[str, str, str, list[tuple[str, str]], bytes]] = [
+    (
+        "POST",
+        "/sparql",
+        "",
+        [("accept", "application/sparql-results+json"), ("content-type", FORM)],
+        urllib.parse.urlencode({"query": LOOKUP}).encode(),
+    ),
+    ("POST", "/sparql/", "", [("content-type", "application/sparql-query")], LOOKUP.encode()),
+    ("GET", "/sparql", urllib.parse.urlencode({"query": LOOKUP, "format": "csv"}), [], b""),
+    ("GET", "/sparql", urllib.parse.urlencode({"query": LOOKUP}), [("accept", "text/html")], b""),
+    ("GET", "/sparql", urllib.parse.urlencode({"query": "ASK {"}), [], b""),
+    ("GET", "/sparql", "query=ASK%7B%7D&query=ASK%7B%7D", [], b""),
+    ("GET", "/sparql", "", [("accept", "text/turtle")], b""),
+    ("GET", "/sparql", "", [("accept", "image/png")], b""),
+    ("POST", "/sparql", "", [("content-type", "application/sparql-update")], b"CLEAR ALL"),
+    ("POST", "/sparql", "", [("content-type", "text/plain")], b"ASK {}"),
+    ("POST", "/sparql", "", [("content-type", FORM), ("content-length", "99999999")], b""),
+]
+
+
+def test_requests_sent_straight_to_the_endpoint_get_what_the_middleware_gives(
+    site: Path, config: Config
+) -> None:
+    """GET and POST to ``/sparql`` without ``Origin`` skip Starlette's middleware and router:
+    each of these requests, sent through them, gets the same status, headers and body."""
+    import dataclasses
+
+    from starlette.applications import Starlette
+    from starlette.types import ASGIApp, Message
+
+    from innoproc.serve import make_app
+
+    app = make_app(dataclasses.replace(config, output=str(site)), workers=1)
+
+    async def call(
+        through: ASGIApp,
+        method: str,
+        path: str,
+        query: str,
+        headers: list[tuple[str, str]],
+        body: bytes,
+    ) -> list[Message]:
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": method,
+            "scheme": "http",
+            "path": path,
+            "raw_path": path.encode(),
+            "query_string": query.encode(),
+            "root_path": "",
+            "headers": [(b"host", b"127.0.0.1")]
+            + [(name.encode(), value.encode()) for name, value in headers],
+            "client": ("127.0.0.1", 50000),
+            "server": ("127.0.0.1", 8000),
+        }
+        sent: list[Message] = []
+
+        async def receive() -> Message:
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        async def send(message: Message) -> None:
+            sent.append(message)
+
+        await through(scope, receive, send)
+        return sent
+
+    async def compare() -> list[int]:
+        statuses = []
+        for request in DIRECT_REQUESTS:
+            direct = await call(app, *request)
+            stacked = await call(functools.partial(Starlette.__call__, app), *request)
+            assert direct == stacked, request
+            statuses.append(cast(int, direct[0]["status"]))
+        return statuses
+
+    try:
+        statuses = asyncio.run(compare())
+    finally:
+        app.state.site.pool.close()
+    assert statuses == [200, 200, 200, 200, 400, 400, 200, 406, 403, 415, 413]

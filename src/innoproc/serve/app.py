@@ -24,7 +24,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request as HttpRequest
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -108,6 +108,56 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+ENDPOINT_PATHS = ("/sparql", "/sparql/")
+_HEADERS = {
+    html: [(name.lower().encode(), value.encode()) for name, value in security(html).items()]
+    for html in (False, True)
+}
+"""The security headers as uvicorn writes them, encoded once."""
+
+
+class Application(Starlette):
+    """The application, with a direct way to ``/sparql`` for the requests that make up a
+    SPARQL client's traffic: GET and POST without an ``Origin`` header. They are answered by
+    the endpoint itself, with the headers the middleware would give them (a ``Vary`` that
+    names ``Origin``, the security headers), and the errors it would turn into answers: 413
+    and the like, and 500 for a failure. Starlette's middleware and router cost more than the
+    lookup they pass on; every other request, cross-origin ones and preflights among them,
+    goes through them."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["path"] not in ENDPOINT_PATHS
+            or scope["method"] not in ("GET", "POST")
+            or any(name == b"origin" for name, _ in scope["headers"])
+        ):
+            await super().__call__(scope, receive, send)
+            return
+        scope["app"] = self
+        request = HttpRequest(scope, receive)
+        try:
+            try:
+                response = await sparql(self.state.site, request)
+            except HTTPException as exc:
+                response = await http_error(request, exc)
+        except Exception:
+            await PlainTextResponse("Internal Server Error", status_code=500)(scope, receive, send)
+            raise
+        headers = response.raw_headers
+        vary = [i for i, (name, _) in enumerate(headers) if name == b"vary"]
+        if vary:  # as the CORS middleware says it: every Vary in one, and Origin
+            joined = b", ".join(headers[i][1] for i in vary) + b", Origin"
+            headers[vary[0]] = (b"vary", joined)
+            for i in reversed(vary[1:]):
+                del headers[i]
+        else:
+            headers.append((b"vary", b"Origin"))
+        html = any(n == b"content-type" and v.startswith(b"text/html") for n, v in headers)
+        headers += _HEADERS[html]
+        await response(scope, receive, send)
+
+
 def see_other(site: Site, request: HttpRequest, documents: dict[str, str]) -> Response:
     """303 to the document (``{lang}`` filled in) that ``Accept`` prefers, naming them all in
     ``Link``; 406 when none is acceptable."""
@@ -122,7 +172,7 @@ def see_other(site: Site, request: HttpRequest, documents: dict[str, str]) -> Re
     return text(303, f"See {located[chosen]}", headers)
 
 
-def make_app(config: Config, workers: int | None = None) -> Starlette:
+def make_app(config: Config, workers: int | None = None) -> Application:
     """The server's application for the site built for ``config`` (it must exist: run
     ``innoproc build``)."""
     root = config.path(config.output).resolve()
@@ -168,7 +218,7 @@ def make_app(config: Config, workers: int | None = None) -> Starlette:
         site.pool.close()
 
     reading = ["GET", "HEAD"]
-    app = Starlette(
+    app = Application(
         routes=[
             Route("/sparql", Endpoint(site)),
             Route("/sparql/", Endpoint(site)),

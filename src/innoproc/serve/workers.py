@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import ctypes
+import dataclasses
+import marshal
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -68,6 +70,17 @@ def _limit_memory(limit: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
+def _packed(message: Request | Answer) -> bytes:
+    """``message`` as it crosses a worker's pipe: its fields, in order, in ``marshal``'s
+    format (strings, bytes, numbers and tuples of them), which both ends read alike (they run
+    the same interpreter). Pickling the dataclasses cost more than the rest of the round trip
+    through the pipe."""
+    return marshal.dumps(tuple(getattr(message, name) for name in _FIELDS[type(message)]))
+
+
+_FIELDS = {kind: tuple(f.name for f in dataclasses.fields(kind)) for kind in (Request, Answer)}
+
+
 def _work(connection: Connection, dump: str, base_iri: str, row_limit: int, memory: int) -> None:
     _without_network()
     store = load_store(Path(dump))
@@ -75,7 +88,7 @@ def _work(connection: Connection, dump: str, base_iri: str, row_limit: int, memo
     connection.send("ready")
     while True:
         try:
-            request: Request = connection.recv()
+            request = Request(*marshal.loads(connection.recv_bytes()))
         except EOFError:
             return
         try:
@@ -83,7 +96,7 @@ def _work(connection: Connection, dump: str, base_iri: str, row_limit: int, memo
         except Exception as exc:  # an engine error while the answer is read: report, go on
             message = f"The query failed while its answer was read: {exc}\n"
             result = Answer(500, PLAIN, message.encode())
-        connection.send(result)
+        connection.send_bytes(_packed(result))
 
 
 class Worker:
@@ -109,13 +122,64 @@ class Worker:
             self.stop()
             raise RuntimeError("a query worker died while it loaded the store")
 
+    loop: asyncio.AbstractEventLoop | None = None
+    """The event loop that watches the pipe: the first request that waits there on this
+    worker registers it, and it stays registered (registering costs as much as the rest of
+    the wait) until an answer comes that no request on the loop waits for."""
+    waiting: asyncio.Future[None] | None = None
+    """What the request waiting on the loop for this worker's answer awaits."""
+
     def alive(self) -> bool:
         return bool(self.process.is_alive())
 
+    def watch(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Have ``loop`` tell :attr:`waiting` when the pipe has something to read."""
+        if self.loop is not loop:
+            descriptor = self.connection.fileno()
+            loop.add_reader(descriptor, self._readable)
+            # uvloop makes a watched descriptor non-blocking; an answer is read whole,
+            # however many times it fills the pipe, so reading must block.
+            os.set_blocking(descriptor, True)
+            self.loop = loop
+
+    def _readable(self) -> None:
+        if self.waiting is None:  # an answer that a thread reads, or the pipe's end
+            self._unwatch()
+        elif not self.waiting.done():
+            self.waiting.set_result(None)
+
+    def _unwatch(self) -> None:
+        if self.loop is not None:
+            self.loop.remove_reader(self.connection.fileno())
+            self.loop = None
+
     def stop(self) -> None:
+        """Kill the process and close the pipe; a pipe the loop watches is closed from the
+        loop, once it is no longer watched, so that its descriptor's number is free for a
+        new pipe only when the loop has forgotten it."""
         self.process.kill()
         self.process.join(timeout=5)
-        self.connection.close()
+        loop = self.loop
+        if loop is None:
+            self.connection.close()
+            return
+
+        def close() -> None:
+            self._unwatch()
+            self.connection.close()
+
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            close()
+            return
+        try:
+            loop.call_soon_threadsafe(close)
+        except RuntimeError:  # the loop is closed: nothing watches any more
+            self.loop = None
+            self.connection.close()
 
 
 def _text(status: int, message: str) -> Answer:
@@ -147,7 +211,7 @@ class Pool:
         self.memory = memory
         self.size = size
         self.context = multiprocessing.get_context("spawn")
-        self.idle: queue.Queue[Worker] = queue.Queue()
+        self.idle: queue.LifoQueue[Worker] = queue.LifoQueue()
         self.workers: list[Worker] = []
         self.lock = threading.Lock()
         self.closed = threading.Event()
@@ -249,9 +313,9 @@ class Pool:
         if worker is None:
             return BUSY
         try:
-            worker.connection.send(request)
+            worker.connection.send_bytes(_packed(request))
             if worker.connection.poll(self.timeout):
-                result: Answer = worker.connection.recv()
+                result = Answer(*marshal.loads(worker.connection.recv_bytes()))
                 self._release(worker)
                 return result
         except (EOFError, OSError):
@@ -268,18 +332,18 @@ class Pool:
         if worker is None:
             return await run_in_threadpool(self.run, request)
         loop = asyncio.get_running_loop()
-        answered: asyncio.Future[None] = loop.create_future()
-        descriptor = worker.connection.fileno()
+        worker.watch(loop)
+        worker.waiting = answered = loop.create_future()
 
-        def readable() -> None:
+        def overtime() -> None:
             if not answered.done():
-                answered.set_result(None)
+                answered.set_exception(TimeoutError())
 
-        loop.add_reader(descriptor, readable)
+        deadline = loop.call_later(self.timeout, overtime)
         try:
-            worker.connection.send(request)
-            await asyncio.wait_for(answered, self.timeout)
-            result: Answer = worker.connection.recv()
+            worker.connection.send_bytes(_packed(request))
+            await answered
+            result = Answer(*marshal.loads(worker.connection.recv_bytes()))
         except TimeoutError:  # before OSError, its base class
             self._retire(worker)
             return self._overtime()
@@ -287,7 +351,8 @@ class Pool:
             self._retire(worker)
             return DIED
         finally:
-            loop.remove_reader(descriptor)
+            deadline.cancel()
+            worker.waiting = None
         self._release(worker)
         return result
 
