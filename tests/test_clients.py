@@ -331,6 +331,21 @@ def test_virtuoso_refusing_the_default_graph_is_reported_as_such(virtuoso: str) 
     assert "load with --no-default-graph; all 89 named graphs went in" in line
 
 
+def test_a_default_graph_put_cut_off_by_virtuoso_is_reported_with_its_reason(
+    virtuoso: str,
+) -> None:
+    """Virtuoso may answer a refused PUT of the default graph before its body is in and close
+    the connection: the client then sees a broken pipe, not the answer. The reason is asked
+    again with a GET, which has no body to cut off, and gives the store's own words."""
+    from innoproc.clients.bounded import Credentials, Refused, opener
+    from innoproc.clients.store import _default_refused
+
+    target = f"{virtuoso}/sparql-graph-crud-auth"
+    why = _default_refused(opener(Credentials("dba", "dba"), target), target, 30.0)
+    assert isinstance(why, Refused) and why.status == 500
+    assert "not configured to have default graph" in why.detail
+
+
 def test_virtuoso_without_or_with_wrong_credentials(virtuoso: str) -> None:
     result = load_into(virtuoso)
     assert result.exit_code == 2

@@ -184,7 +184,10 @@ def put_dataset(
         try:
             within(timeout, functools.partial(_put, urls, request, timeout))
         except Exception as exc:  # urllib and http.client raise many kinds
-            raise InputError(_not_put(target, name, exc, credentials, sent, len(graphs))) from exc
+            why: Exception = exc
+            if not name and _cut_off(exc):
+                why = _default_refused(urls, target, timeout) or exc
+            raise InputError(_not_put(target, name, why, credentials, sent, len(graphs))) from exc
         sent[name] = len(set(lines))
     try:
         found = _counts(endpoint, corpus.config.base_iri, timeout, set(sent), default_graph)
@@ -227,11 +230,40 @@ def _counts(
 def _put(
     urls: urllib.request.OpenerDirector, request: urllib.request.Request, timeout: float
 ) -> None:
+    """Send ``request`` (a PUT, or the GET that asks why one was refused), reading at most
+    64 KiB of the answer; an HTTP error status raises :class:`Refused`."""
     try:
         with urls.open(request, timeout=timeout) as answered:
             answered.read(65536)
     except urllib.error.HTTPError as exc:
         raise refused(exc) from exc
+
+
+def _cut_off(exc: BaseException) -> bool:
+    """Whether a request failed because the server closed the connection while it was sent:
+    a store that refuses a request on its head answers and closes before the body is in."""
+    if isinstance(exc, urllib.error.URLError) and isinstance(exc.reason, BaseException):
+        exc = exc.reason
+    return isinstance(exc, BrokenPipeError | ConnectionResetError)
+
+
+def _default_refused(
+    urls: urllib.request.OpenerDirector, target: str, timeout: float
+) -> Refused | None:
+    """Why the store refuses its default graph, asked with a GET that has no body to cut off
+    (the answer to a PUT cut off in its body is lost); None if it answers that GET."""
+    request = urllib.request.Request(
+        f"{target}?default",
+        method="GET",
+        headers={"Accept": "application/n-triples", "User-Agent": USER_AGENT},
+    )
+    try:
+        within(timeout, functools.partial(_put, urls, request, timeout))
+    except Refused as exc:
+        return exc
+    except Exception:  # urllib and http.client raise many kinds; the first problem stands
+        return None
+    return None
 
 
 def _not_put(
