@@ -39,7 +39,7 @@ import os
 import pickle
 import shutil
 from array import array
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -127,11 +127,14 @@ def fingerprint(
     return digest.hexdigest()
 
 
-def statements_of(corpus: Corpus) -> dict[str, bytes]:
-    """Each data file's statements as sorted N-Quads lines, by its path in the project."""
+def statements_of(corpus: Corpus, only: Container[str] | None = None) -> dict[str, bytes]:
+    """Each data file's statements (or those of the files ``only`` names) as sorted N-Quads
+    lines, by its path in the project."""
     out = {}
     for name, path in corpus.graph_files.items():
-        if name == URIRef(corpus.config.ontology_iri):
+        if name == URIRef(corpus.config.ontology_iri) or (
+            only is not None and str(path) not in only
+        ):
             continue
         graph = corpus.dataset.graph(name)
         quads = [ox_quad(s, p, o, name) for s, p, o in graph]
@@ -212,21 +215,21 @@ class Cache:
         if old is None or old.fingerprint != fingerprint:
             self.changed = None
             return
-        current = statements_of(corpus)
-        if set(current) != set(self.data):  # read other files than were hashed: be safe
-            self.changed = None
+        files = {str(path) for name, path in corpus.graph_files.items()}
+        if files - {self.config.ontology_dir} != set(self.data):
+            self.changed = None  # read other files than were hashed: be safe
             return
+        edited = {p for p in set(old.data) | set(self.data) if old.data.get(p) != self.data.get(p)}
+        current = statements_of(corpus, edited)
         changed: set[str] = set()
-        for path in sorted(set(old.data) | set(self.data)):
-            if old.data.get(path) == self.data.get(path):
-                continue
+        for path in sorted(edited):
             before = self._cached(old.data[path]) if path in old.data else b""
             if before is None:
                 self.changed = None
                 return
             after = current.get(path, b"")
             changed |= _nodes(set(before.splitlines(keepends=True)) ^ set(after.splitlines(True)))
-        self._statements = {self.data[p]: current[p] for p in self.data}
+        self._statements = {self.data[p]: current[p] for p in current}
         self.changed = changed
 
     def _cached(self, sha: str) -> bytes | None:
@@ -293,18 +296,20 @@ class Cache:
                     state.files[name] = found
         statements = self.folder / "statements"
         statements.mkdir(parents=True, exist_ok=True)
-        if not self._statements:
+        if self.changed is None:
+            # after a clean build every entry is written again: one left by a build with
+            # another key (another base IRI, say) may hold other statements for the same bytes
             current = statements_of(corpus)
             if set(current) != set(self.data):
                 return
             self._statements = {self.data[path]: text for path, text in current.items()}
         for sha, text in self._statements.items():
-            # after a clean build every entry is written again: one left by a build with
-            # another key (another base IRI, say) may hold other statements for the same bytes
-            if self.changed is None or not (statements / f"{sha}.nq").is_file():
-                _write(statements / f"{sha}.nq", text)
+            _write(statements / f"{sha}.nq", text)
+        wanted = set(self.data.values())
+        if not all((statements / f"{sha}.nq").is_file() for sha in wanted):
+            return
         for old_file in statements.iterdir():
-            if old_file.stem not in self._statements:
+            if old_file.stem not in wanted:
                 old_file.unlink()
         _write(self.folder / "site.pickle", pickle.dumps(state, pickle.HIGHEST_PROTOCOL))
 
