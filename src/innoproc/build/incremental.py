@@ -1,7 +1,7 @@
 """Incremental builds: reuse the pages and files of the previous site that no change can reach.
 
-The cache lives beside the output folder, in ``.{output}-cache/`` (``.site-cache/`` for
-``site/``), and holds:
+The cache lives beside the output folder, in ``.innoproc-cache/{output}/``
+(``.innoproc-cache/site/`` for ``site/``), and holds:
 
 - ``statements/{sha256}.nq``: the statements of each data file, as N-Quads, under the SHA-256
   of the file's bytes (content-addressed: a file changed back finds its old entry);
@@ -63,8 +63,9 @@ LIBRARIES = ("rdflib", "pyoxigraph", "jinja2", "pyshacl-turbo", "pyshacl")
 
 
 def cache_folder(target: Path) -> Path:
-    """Where the cache of the site at ``target`` lives: beside it, hidden."""
-    return target.parent / f".{target.name}-cache"
+    """Where the cache of the site at ``target`` lives: beside it, hidden, and out of the way
+    of the folders the build makes beside it (``.{output}-new-…``, ``.{output}-old-…``)."""
+    return target.parent / ".innoproc-cache" / target.name
 
 
 def build_key(config: Config, target: Path) -> str:
