@@ -12,8 +12,9 @@ The cache lives beside the output folder, in ``.innoproc-cache/{output}/``
 A build reuses the previous site only if the key is the same: the hash of the engine's own
 files (code, templates, assets, interface strings), of the libraries' versions, of the
 configuration, of every file of ``ontology/``, ``shapes/``, ``queries/``, ``catalogue/`` and
-the configured templates, and of the output folder's path. Any change there, a release build,
-a build from a SPARQL store or ``build --clean`` is a clean build (it still fills the cache).
+the configured templates, and of the output folder's path. Any change there, or ``build
+--clean``, is a clean build, which fills the cache for the next; a release build and a build from
+a SPARQL store neither reuse nor record anything.
 
 Then the nodes that changed are those of every statement a changed, added or deleted data file
 adds or removes (subject, object and the source's graph), diffed against the cached statements

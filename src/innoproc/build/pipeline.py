@@ -77,8 +77,10 @@ def build(
     cannot reach are taken from the previous site (:mod:`innoproc.build.incremental`); the
     site is the same bytes either way."""
     target = (out or config.path(config.output)).resolve()
-    from_files = incremental and not release and endpoint is None
-    cache = Cache(config, target, enabled=from_files)
+    # a release's pages and a store's graphs are not what the cache describes: such a build
+    # neither reuses nor records; a clean one (not ``incremental``) records for the next
+    from_files = not release and endpoint is None
+    cache = Cache(config, target, enabled=incremental and from_files)
     sources = read_store(config, endpoint, lambda g: done(f"graph <{g}>")) if endpoint else None
     corpus = load_project(config, sources)
     done("load")
