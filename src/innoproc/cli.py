@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import signal
 import sys
 import time
 from pathlib import Path
@@ -340,6 +341,8 @@ def build(
         once(config)
         click.echo("Watching for changes (Ctrl-C to stop).", err=True)
 
+    # Ctrl-C stops watching, even where the shell that started the command ignores it
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     with contextlib.suppress(KeyboardInterrupt):
         watch_project(config.root, configure, each)
 

@@ -33,6 +33,13 @@ def note(node: object) -> None:
         _seen.add(node)
 
 
+def in_graph(source: object) -> str:
+    """The dependency on what a source's graph holds (which statements, about which nodes), as
+    distinct from the source's own description (its title, its publisher): a page that cites a
+    source reads the latter only. No IRI holds a space, so this names no node."""
+    return f"graph {source}"
+
+
 def note_all() -> None:
     """Record that the page being rendered reads data of every node."""
     if _seen is not None:
@@ -57,10 +64,10 @@ def recording() -> Iterator[set[str]]:
 
 def key(node: object) -> str | None:
     """The name a dependency is stored under: an IRI as itself, a blank node as ``_:id``,
-    :data:`EVERYTHING` as itself; None for a literal (no page looks one up for its data) or
-    anything else."""
-    if type(node) is str and node == EVERYTHING:
-        return EVERYTHING
+    :data:`EVERYTHING` and :func:`in_graph`'s names as themselves; None for a literal (no page
+    looks one up for its data) or anything else."""
+    if type(node) is str:  # EVERYTHING, or a source graph's content (see in_graph)
+        return node
     if isinstance(node, URIRef):
         return str(node)
     if isinstance(node, BNode):

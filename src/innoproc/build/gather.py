@@ -17,7 +17,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from innoproc.build.claims import Conflict, SourceClaim, Variants, claims_of, compare
-from innoproc.build.depends import Tracked, TrackedList, note
+from innoproc.build.depends import Tracked, TrackedList, in_graph, note
 from innoproc.build.load import Corpus, parse_file
 from innoproc.config import Config
 from innoproc.errors import InputError
@@ -158,6 +158,7 @@ class Index:
         """Every claim ``source`` makes, grouped by the resource it is about (the source's own
         description left out), each with where other sources agree or disagree."""
         note(source)
+        note(in_graph(source))  # a statement added to the graph adds a claim
         found = self._claims_by_source.get(source, [])
         for resource, _ in found:
             self._note_compared(resource.iri)

@@ -17,15 +17,16 @@ the configured templates, and of the output folder's path. Any change there, or 
 a SPARQL store neither reuse nor record anything.
 
 Then the nodes that changed are those of every statement a changed, added or deleted data file
-adds or removes (subject, object and the source's graph), diffed against the cached statements
-of the file's previous version. A page or description is written again if it read one of them,
-if it read a whole table (a listing, the home page, a question's answer), if it is new, or if
-its file in the previous site is not the one the cache recorded; every other one is linked
-(hard-linked, or copied where links cannot be made) from the previous site into the fresh
-folder that is swapped in at the end, so a failed build still leaves the old site whole. What
-pages read across the whole graph without a node to note (the kinds in the navigation, the
-ontology's terms labelled in the data, the single-valued and name properties, the prefixes,
-the releases) forms a fingerprint: if it differs, every page is written again.
+adds or removes (its subject and object, and what its source's graph holds), diffed against
+the cached statements of the file's previous version. A page or description is written again
+if it read one of them, if it read a whole table (a listing, the home page, a question's
+answer), if it is new, or if its file in the previous site is not the one the cache recorded;
+every other one is linked (hard-linked, or copied where links cannot be made) from the previous
+site into the fresh folder that is swapped in at the end, so a failed build still leaves the
+old site whole. What pages read across the whole graph without a node to note (the kinds in
+the navigation, the ontology's terms labelled in the data, the single-valued and name
+properties, the prefixes, the releases) forms a fingerprint: if it differs, every page is
+written again.
 
 Stages 1 to 3 (load, validate, gather) and the dumps and catalogue run in full on every build:
 validation in particular checks the whole graph every time, so its report is the clean
@@ -50,7 +51,7 @@ from rdflib.term import Node
 
 import innoproc
 from innoproc import formats
-from innoproc.build.depends import EVERYTHING
+from innoproc.build.depends import EVERYTHING, in_graph
 from innoproc.build.gather import Index
 from innoproc.build.load import Corpus
 from innoproc.build.release import Releases
@@ -146,14 +147,18 @@ def statements_of(corpus: Corpus, only: Container[str] | None = None) -> dict[st
 
 
 def _nodes(lines: Iterable[bytes]) -> set[str]:
-    """The subjects, objects and graphs of N-Quads ``lines``, as dependencies are named."""
+    """The subjects and objects of N-Quads ``lines``, and the content of their graphs, as
+    dependencies are named (:func:`innoproc.build.depends.key`). The source itself changes
+    only where it is the subject or object: its graph changing is not its title changing."""
     out = set()
     for quad in ox.parse(b"".join(lines), format=ox.RdfFormat.N_QUADS):
-        for term in (quad.subject, quad.object, quad.graph_name):
+        for term in (quad.subject, quad.object):
             if isinstance(term, ox.NamedNode):
                 out.add(term.value)
             elif isinstance(term, ox.BlankNode):
                 out.add(f"_:{term.value}")
+        if isinstance(quad.graph_name, ox.NamedNode):
+            out.add(in_graph(quad.graph_name.value))
     return out
 
 
