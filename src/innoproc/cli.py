@@ -6,7 +6,9 @@ Exit codes: 0 success (the data conforms), 1 violations, 2 an error in the input
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import signal
 import sys
 import time
 from pathlib import Path
@@ -250,6 +252,16 @@ def link(ctx: click.Context, endpoint: str | None, accept: bool, timeout: float 
     is_flag=True,
     help="Also publish the site as the release of the configured version, in releases/.",
 )
+@click.option(
+    "--clean",
+    is_flag=True,
+    help="Write every page and file anew, reusing nothing from the previous site.",
+)
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Build, then build again whenever a file of the project is saved (until Ctrl-C).",
+)
 @click.pass_context
 def build(
     ctx: click.Context,
@@ -259,6 +271,8 @@ def build(
     endpoint: str | None,
     shacl_engine: str | None = None,
     release: bool = False,
+    clean: bool = False,
+    watch: bool = False,
 ) -> None:
     """Load, validate and publish the graph as a static linked-data site.
 
@@ -275,31 +289,62 @@ def build(
     """
     from innoproc.build.pipeline import STAGES, BuildFailed
     from innoproc.build.pipeline import build as build_site
+    from innoproc.config import Config
 
-    started = last = time.perf_counter()
+    def once(config: Config) -> int:
+        started = last = time.perf_counter()
 
-    def done(stage: str) -> None:
-        nonlocal last
-        if timings and stage in STAGES:
-            now = time.perf_counter()
-            click.echo(f"{stage:<10} {now - last:8.2f} s", err=True)
-            last = now
+        def done(stage: str) -> None:
+            nonlocal last
+            if timings and stage in STAGES:
+                now = time.perf_counter()
+                click.echo(f"{stage:<10} {now - last:8.2f} s", err=True)
+                last = now
+
+        try:
+            built = build_site(config, out, strict, done, endpoint, release, not clean)
+        except InputError as exc:
+            click.echo(f"error: {exc}", err=True)
+            return 2
+        except BuildFailed as exc:
+            click.echo(str(exc), err=True)
+            click.echo("error: build failed; the previous site is untouched", err=True)
+            return 1
+        if timings:
+            click.echo(f"{'total':<10} {time.perf_counter() - started:8.2f} s", err=True)
+        for problem in built.problems:
+            click.echo(f"warning: {problem}", err=True)
+        reused = f", {built.reused} page(s) and description(s) reused" if built.reused else ""
+        click.echo(
+            f"Built {built.files} files in {built.out} ({len(built.problems)} problem(s)){reused}."
+        )
+        return 0
 
     try:
-        config = _engine(_config(ctx), shacl_engine)
-        built = build_site(config, out, strict, done, endpoint, release)
+        config: Config = _engine(_config(ctx), shacl_engine)
     except InputError as exc:
         _fail(exc)
         return
-    except BuildFailed as exc:
-        click.echo(str(exc), err=True)
-        click.echo("error: build failed; the previous site is untouched", err=True)
-        sys.exit(1)
-    if timings:
-        click.echo(f"{'total':<10} {time.perf_counter() - started:8.2f} s", err=True)
-    for problem in built.problems:
-        click.echo(f"warning: {problem}", err=True)
-    click.echo(f"Built {built.files} files in {built.out} ({len(built.problems)} problem(s)).")
+    if not watch:
+        sys.exit(once(config))
+    from innoproc.build.watch import watch as watch_project
+
+    def configure(root: Path) -> Config:
+        try:
+            reread: Config = _engine(Config.load(root), shacl_engine)
+            return reread
+        except InputError as exc:  # a half-saved pyproject.toml: keep the last good settings
+            click.echo(f"error: {exc}", err=True)
+            return config
+
+    def each(config: Config) -> None:
+        once(config)
+        click.echo("Watching for changes (Ctrl-C to stop).", err=True)
+
+    # Ctrl-C stops watching, even where the shell that started the command ignores it
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    with contextlib.suppress(KeyboardInterrupt):
+        watch_project(config.root, configure, each)
 
 
 @main.command()

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
 
+from innoproc.build.depends import note_all
 from innoproc.build.facets import Field, fields, group, initial, sort_key
 from innoproc.build.gather import Resource
 from innoproc.build.search import INDEX, fold
@@ -64,6 +65,7 @@ class Browse:
         return out
 
     def _render(self, template: str, page: Page, here: str, **context: object) -> str:
+        note_all()  # a listing's members were gathered before the page: it reads every node
         canonical = self.index.config.base_iri + page.path
         return self.renderer._render(template, page, here=here, canonical=canonical, **context)
 

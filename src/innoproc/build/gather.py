@@ -17,6 +17,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from innoproc.build.claims import Conflict, SourceClaim, Variants, claims_of, compare
+from innoproc.build.depends import Tracked, TrackedList, in_graph, note
 from innoproc.build.load import Corpus, parse_file
 from innoproc.config import Config
 from innoproc.errors import InputError
@@ -100,10 +101,25 @@ class Index:
     label_sources: dict[tuple[Node, URIRef, Literal], list[URIRef]] = field(default_factory=dict)
     """The sources of each of :attr:`label_statements` (``(node, predicate, label)``)."""
 
+    def __post_init__(self) -> None:
+        # Every table a page reads notes what it is asked (see :mod:`innoproc.build.depends`).
+        self.resources = Tracked(self.resources)
+        self.labels = Tracked(self.labels)
+        self.label_statements = Tracked(self.label_statements)
+        self.label_sources = Tracked(self.label_sources)
+        self.memberships = TrackedList(self.memberships)
+        self.sources = TrackedList(self.sources)
+
+    def prepare(self) -> None:
+        """Compute what is read across nodes (disagreements, claims, memberships by node)
+        before pages are rendered, so that no page seems to read every node by computing it,
+        and forked workers share it."""
+        _ = self._compared, self._claims_by_source, self._memberships_by_node
+
     def label(self, node: Node, language: str) -> str:
         """The label in ``language``, else in the other configured languages in their order,
         else the untagged one, else the IRI's last segment."""
-        found = self.labels.get(node, {})
+        found = self.labels.get(node, {})  # notes the node
         for lang in (language, *self.config.languages, ""):
             if lang in found:
                 return found[lang]
@@ -123,16 +139,30 @@ class Index:
     def conflicts(self, resource: Resource) -> list[Conflict]:
         """Single-valued properties to which sources give values that disagree (per language),
         counts and dates first; see :mod:`innoproc.build.claims`."""
+        self._note_compared(resource.iri)
         return self._compared.get(resource.iri, ([], []))[0]
 
     def name_variants(self, resource: Resource) -> list[Variants]:
         """The different names or titles sources give the resource, property by property."""
+        self._note_compared(resource.iri)
         return self._compared.get(resource.iri, ([], []))[1]
+
+    def _note_compared(self, iri: Node) -> None:
+        """A resource's disagreements come from its statements and from the countries its
+        memberships name."""
+        note(iri)
+        for membership in self._memberships_by_node.get(iri, []):
+            note(membership.iri)
 
     def claims_of(self, source: URIRef) -> list[tuple[Resource, list[SourceClaim]]]:
         """Every claim ``source`` makes, grouped by the resource it is about (the source's own
         description left out), each with where other sources agree or disagree."""
-        return self._claims_by_source.get(source, [])
+        note(source)
+        note(in_graph(source))  # a statement added to the graph adds a claim
+        found = self._claims_by_source.get(source, [])
+        for resource, _ in found:
+            self._note_compared(resource.iri)
+        return found
 
     @cached_property
     def _claims_by_source(self) -> dict[URIRef, list[tuple[Resource, list[SourceClaim]]]]:
@@ -176,7 +206,13 @@ class Index:
         return out
 
     def memberships_of(self, node: Node) -> list[Membership]:
-        return self._memberships_by_node.get(node, [])
+        """The memberships naming ``node`` as member or organisation: what a page reads of
+        them is each membership's own statements."""
+        note(node)
+        found = self._memberships_by_node.get(node, [])
+        for membership in found:
+            note(membership.iri)
+        return found
 
     @cached_property
     def _memberships_by_node(self) -> dict[Node, list[Membership]]:

@@ -20,9 +20,11 @@ from innoproc import formats
 from innoproc.build import cite
 from innoproc.build.catalogue import catalogue, codes, dcat_ap_violations
 from innoproc.build.changelog import History, write_changelog
+from innoproc.build.depends import note, recording
 from innoproc.build.deploy import write_deploy
 from innoproc.build.dump import prefixes, write_description, write_dumps, write_graph
 from innoproc.build.gather import gather
+from innoproc.build.incremental import Cache, fingerprint
 from innoproc.build.load import load_project
 from innoproc.build.parallel import in_parallel
 from innoproc.build.release import Releases
@@ -46,6 +48,8 @@ class Built:
     files: int
     problems: list[str] = field(default_factory=list)
     """Missing labels, dangling links and shape warnings (strict mode fails on any)."""
+    reused: int = 0
+    """The pages and descriptions taken unchanged from the previous site."""
 
 
 STAGES = ("load", "validate", "index", "pages", "resources", "dumps", "catalogue", "deploy")
@@ -62,13 +66,21 @@ def build(
     done: Callable[[str], None] = lambda stage: None,
     endpoint: str | None = None,
     release: bool = False,
+    incremental: bool = True,
 ) -> Built:
     """Build the site into ``out`` (default: the configured output folder), from the files
     of ``data/`` or, given an ``endpoint``, from the sources' graphs in that SPARQL store.
     ``done`` is told the end of each stage (:data:`STAGES`), and of each graph read from a
     store (``"graph <iri>"``). With ``release``, the site is also the release of the configured
-    version (:mod:`innoproc.build.release`); every build keeps the earlier releases it finds."""
+    version (:mod:`innoproc.build.release`); every build keeps the earlier releases it finds.
+    With ``incremental``, pages and files that the data's changes since the previous build
+    cannot reach are taken from the previous site (:mod:`innoproc.build.incremental`); the
+    site is the same bytes either way."""
     target = (out or config.path(config.output)).resolve()
+    # a release's pages and a store's graphs are not what the cache describes: such a build
+    # neither reuses nor records; a clean one (not ``incremental``) records for the next
+    from_files = not release and endpoint is None
+    cache = Cache(config, target, enabled=incremental and from_files)
     sources = read_store(config, endpoint, lambda g: done(f"graph <{g}>")) if endpoint else None
     corpus = load_project(config, sources)
     done("load")
@@ -89,6 +101,9 @@ def build(
     renderer = Renderer(index, answers, corpus.description)
     releases = Releases.find(corpus, target, release)
     renderer.history = History(releases)
+    renderer.prepare()
+    namespaces = prefixes(corpus)
+    cache.compare(corpus, fingerprint(index, renderer.terms, namespaces, releases))
     done("index")
 
     try:
@@ -97,17 +112,27 @@ def build(
     except OSError as exc:
         raise InputError(f"{target}: cannot write the site there ({exc.strerror})") from exc
     try:
-        in_parallel(partial(write_pages, renderer, fresh), workers)
+        described = {f"id/{r.path}": r for r in index.resources.values()}
+        kept = cache.kept([path for path, _ in renderer.pages()] + list(described))
+        cache.link(kept, fresh)
+        read: dict[str, list[str]] = {}
+        for written in in_parallel(partial(write_pages, renderer, fresh, kept=kept), workers):
+            read.update(written)
         write_changelog(renderer, fresh)
         done("pages")
-        namespaces = prefixes(corpus)
-        described = list(index.resources.values())
+        to_describe = [(unit, r) for unit, r in described.items() if unit not in kept]
 
-        def describe_share(share: int, shares: int) -> None:
-            for resource in described[share::shares]:
-                write_description(index, resource, fresh, namespaces)
+        def describe_share(share: int, shares: int) -> dict[str, list[str]]:
+            out = {}
+            for unit, resource in to_describe[share::shares]:
+                with recording() as nodes:
+                    note(resource.iri)
+                    write_description(index, resource, fresh, namespaces)
+                out[unit] = sorted(nodes)
+            return out
 
-        in_parallel(describe_share, workers)
+        for written in in_parallel(describe_share, workers):
+            read.update(written)
         done("resources")
         write_dumps(corpus, fresh)
         releases.write(fresh)
@@ -153,11 +178,14 @@ def build(
         write_graph(void(corpus), fresh / "void.ttl", turtle)
         releases.finish(fresh)
         done("catalogue")
-        written = write_deploy(config, fresh)
+        deployed = write_deploy(config, fresh)
         # mkdtemp made the new site's folder private: it takes the mode of the folders made in
         # it (the umask's), so that a web server reads the site's root as it reads the rest.
-        fresh.chmod(stat.S_IMODE(written[0].parent.stat().st_mode))
+        fresh.chmod(stat.S_IMODE(deployed[0].parent.stat().st_mode))
+        cache.forget()
         _swap(fresh, target)
+        if from_files:
+            cache.record(corpus, read, kept)
         done("deploy")
     except OSError as exc:
         shutil.rmtree(fresh, ignore_errors=True)
@@ -166,7 +194,7 @@ def build(
         shutil.rmtree(fresh, ignore_errors=True)
         raise
     count = sum(1 for p in target.rglob("*") if p.is_file())
-    return Built(out=target, files=count, problems=problems)
+    return Built(out=target, files=count, problems=problems, reused=len(kept))
 
 
 def _swap(fresh: Path, target: Path) -> None:

@@ -10,7 +10,7 @@ gathered index.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from importlib import resources
@@ -28,6 +28,7 @@ from innoproc.build.browse import Browse, not_found
 from innoproc.build.changelog import History
 from innoproc.build.charts import Charts
 from innoproc.build.citations import Citation, describe
+from innoproc.build.depends import note, note_all, recording
 from innoproc.build.dump import ANSWERS, answer_formats, write_answers
 from innoproc.build.gather import Index, Resource, linkable
 from innoproc.build.language import Labels, column, variants_in
@@ -201,6 +202,12 @@ class Renderer:
         """The releases and what each changed (none until the build finds its releases)."""
         self.charts = Charts(index)
 
+    def prepare(self) -> None:
+        """Compute what pages read across nodes once, before they are rendered (and the work
+        is forked): see :meth:`Index.prepare`."""
+        self.index.prepare()
+        self.charts.prepare()
+
     # ------------------------------------------------------------------ pages
 
     def pages(self) -> list[tuple[str, Callable[[], str]]]:
@@ -272,6 +279,7 @@ class Renderer:
         )
 
     def resource(self, page: Page, resource: Resource) -> str:
+        note(resource.iri)
         description = self._text(resource, DCTERMS.description, page.lang)
         layout, languages = self.layout, self.config.languages
         conflicts = shown_conflicts(self.index, resource, page.lang)
@@ -307,6 +315,7 @@ class Renderer:
         )
 
     def query(self, page: Page, query: Query) -> str:
+        note_all()  # an answer reads the whole graph, and its labels come from every node
         result = self.answers[query.name][1]
         return self._render(
             "query.html",
@@ -420,16 +429,28 @@ def _rdflib(term: Any) -> Node:
     return Literal(str(term))
 
 
-def write_pages(renderer: Renderer, out: Path, share: int = 0, shares: int = 1) -> None:
-    """Write every ``shares``-th page, from the ``share``-th on (all of them by default), and
-    with the first share the style sheet and other assets."""
+def write_pages(
+    renderer: Renderer,
+    out: Path,
+    share: int = 0,
+    shares: int = 1,
+    kept: Container[str] = frozenset(),
+) -> dict[str, list[str]]:
+    """Write every ``shares``-th page, from the ``share``-th on (all of them by default), but
+    those in ``kept`` (an incremental build links them from the previous site), and with the
+    first share the style sheet and other assets. Returns what each page written read (see
+    :mod:`innoproc.build.depends`)."""
     folders: set[Path] = set()
-    for path, render in renderer.pages()[share::shares]:
+    read: dict[str, list[str]] = {}
+    for path, render in [p for p in renderer.pages() if p[0] not in kept][share::shares]:
         target = inside(out, path)
         if target.parent not in folders:
             target.parent.mkdir(parents=True, exist_ok=True)
             folders.add(target.parent)
-        target.write_text(render(), "utf-8")
+        with recording() as nodes:
+            text = render()
+        read[path] = sorted(nodes)
+        target.write_text(text, "utf-8")
     if share == 0:
         write_search_index(renderer.index, renderer.kinds, out)
         write_answers(renderer.answers.values(), out)
@@ -437,3 +458,4 @@ def write_pages(renderer: Renderer, out: Path, share: int = 0, shares: int = 1) 
         (out / "assets").mkdir(parents=True, exist_ok=True)
         for item in sorted(static.iterdir(), key=lambda i: i.name):
             (out / "assets" / item.name).write_bytes(item.read_bytes())
+    return read

@@ -22,6 +22,7 @@ from innoproc.build.charts.dates import Span, extent, span
 from innoproc.build.charts.europe import COLOURS, Country, Map, Panel, code_of, make_map
 from innoproc.build.charts.matrix import Head, Matrix, make_matrix
 from innoproc.build.charts.timeline import Entry, Timeline, layout
+from innoproc.build.depends import Tracked, note
 from innoproc.build.gather import Index, Resource
 from innoproc.rdf import COUNTRY, DCAT, DCTERMS, SKOS, SKOSXL, ip
 
@@ -50,7 +51,7 @@ class Charts:
             found = span(dates.get(DCAT.startDate), dates.get(DCAT.endDate))
             if found is not None:
                 out[resource.iri] = found
-        return out
+        return Tracked(out)
 
     @cached_property
     def events(self) -> dict[Node, list[Resource]]:
@@ -61,16 +62,18 @@ class Charts:
                 for s in resource.statements:
                     if s.predicate == DCTERMS.isPartOf:
                         out[s.value].append(resource)
-        return dict(out)
+        return Tracked(out)
 
     @cached_property
     def codes(self) -> dict[Node, str | None]:
         """Each country's ISO 3166-1 alpha-3 code, from its ``skos:notation``."""
-        return {
-            r.iri: code_of([str(s.value) for s in r.statements if s.predicate == SKOS.notation])
-            for r in self.index.resources.values()
-            if str(r.iri).startswith(COUNTRY)
-        }
+        return Tracked(
+            {
+                r.iri: code_of([str(s.value) for s in r.statements if s.predicate == SKOS.notation])
+                for r in self.index.resources.values()
+                if str(r.iri).startswith(COUNTRY)
+            }
+        )
 
     @cached_property
     def now(self) -> float | None:
@@ -78,6 +81,12 @@ class Charts:
         date = self.index.config.release_date
         found = extent(Literal(date, datatype=XSD.date)) if date else None
         return found[1] if found else None
+
+    def prepare(self) -> None:
+        """Read the whole graph's periods, events and codes before pages are rendered: once,
+        shared by forked workers, and not noted as every page reading every node (each page's
+        lookups in them are, see :mod:`innoproc.build.depends`)."""
+        _ = self.spans, self.events, self.codes, self.now
 
     # ------------------------------------------------------------------ per page
 
@@ -88,6 +97,7 @@ class Charts:
         if self.vocab.Initiative in resource.types:
             entries = self._periods(page, resource, "period", page.label(resource.iri), None)
             for event in self.events.get(resource.iri, []):
+                note(event.iri)  # its periods are read below
                 href = page.page_of(event.path)
                 entries += self._periods(page, event, "event", page.label(event.iri), href)
             return layout(entries, self.now) if _rows_in_time(entries) > 1 else None

@@ -1,0 +1,206 @@
+"""Incremental builds: after a data file is changed, added or deleted, the site built from the
+previous one is the same, file by file and byte for byte, as a clean build of the same project;
+the pages no change reaches are the previous site's own files. ``build --watch`` builds again on
+every save and keeps the last good site when a build fails.
+
+The project is a synthetic one (scripts/synthesize.py) with the real ontology, shapes, queries
+and catalogue: several sources, organisations, memberships, periods, disagreeing counts.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from innoproc.build.incremental import cache_folder
+from innoproc.build.pipeline import Built, build
+from innoproc.config import Config
+from innoproc.errors import InputError
+from test_synthesize import ROOT, synthesize
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A synthetic project, written once; each test works on a copy."""
+    project = tmp_path_factory.mktemp("synthetic") / "project"
+    for folder in ("ontology", "shapes", "queries", "catalogue"):
+        shutil.copytree(ROOT / folder, project / folder)
+    (project / "pyproject.toml").write_text(
+        '[tool.innoproc]\nbase_iri = "https://w3id.org/innoproc/"\n', "utf-8"
+    )
+    assert synthesize(project / "data", 7_000, 3).returncode == 0
+    return project
+
+
+@pytest.fixture
+def project(synthetic: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "project"
+    shutil.copytree(synthetic, copy)
+    return copy
+
+
+def files(site: Path) -> dict[str, Path]:
+    return {str(p.relative_to(site)): p for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def assert_same_as_clean(project: Path, site: Path, name: str) -> None:
+    """``site`` holds the same files, with the same bytes, as a clean build of ``project``."""
+    clean = build(Config.load(project), project.parent / f"clean-{name}", incremental=False)
+    assert clean.reused == 0
+    ours, theirs = files(site), files(clean.out)
+    assert sorted(ours) == sorted(theirs)
+    differing = [f for f in ours if ours[f].read_bytes() != theirs[f].read_bytes()]
+    assert differing == []
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def rebuild(project: Path, site: Path) -> Built:
+    return build(Config.load(project), site)
+
+
+def test_changed_added_and_deleted_sources_give_the_clean_build(project: Path) -> None:
+    site = project.parent / "site"
+    first = rebuild(project, site)
+    assert first.reused == 0  # nothing to reuse yet
+    pages = first.files
+    far = site / "en/initiative/syn-21.html"  # stated in another file than the one changed
+    near = site / "en/organisation/syn-0-0.html"
+    far_inode, near_inode = far.stat().st_ino, near.stat().st_ino
+
+    # changed: an organisation's name (shown on its memberships' and initiative's pages), the
+    # source's title (cited on every page it supports), a count another source disputes
+    data = project / "data"
+    edit(data / "syn-00000.trig", '"Platform Programme 0-0"@en', '"Council Zero"@en')
+    edit(data / "syn-00000.trig", '"Synthetic source 0"@en', '"Synthetic source zero"@en')
+    edit(data / "syn-00000.trig", "ip:participatingCountryCount ", "ip:participatingCountryCount 1")
+    changed = rebuild(project, site)
+    assert 0 < changed.reused < pages
+    assert far.stat().st_ino == far_inode  # the previous site's own file
+    assert near.stat().st_ino != near_inode
+    assert "Council Zero" in near.read_text("utf-8")
+    assert_same_as_clean(project, site, "changed")
+
+    # added: a second source making the same claims as one of the first
+    source = (data / "syn-00001.trig").read_text("utf-8")
+    (data / "syn-copy.trig").write_text(
+        source.replace("id/source/syn-00001", "id/source/syn-copy"), "utf-8"
+    )
+    added = rebuild(project, site)
+    assert added.reused > 0
+    assert (site / "en/source/syn-copy.html").is_file()
+    assert_same_as_clean(project, site, "added")
+
+    # deleted: the review that disputes the counts of some initiatives
+    (data / "syn-00001-review.trig").unlink()
+    deleted = rebuild(project, site)
+    assert deleted.reused > 0
+    assert not (site / "en/source/syn-00001-review.html").exists()
+    assert_same_as_clean(project, site, "deleted")
+
+    # nothing changed: everything that can be reused is
+    again = rebuild(project, site)
+    assert again.reused >= deleted.reused
+    assert_same_as_clean(project, site, "again")
+
+
+def test_a_failed_rebuild_keeps_the_site_and_the_next_one_is_still_exact(project: Path) -> None:
+    site = project.parent / "site"
+    rebuild(project, site)
+    before = {name: path.read_bytes() for name, path in files(site).items()}
+    data = project / "data" / "syn-00000.trig"
+    good = data.read_text("utf-8")
+    data.write_text(good.replace("a org:Organization ;", "a org:Organization ,", 1), "utf-8")
+    with pytest.raises(InputError, match=r"syn-00000\.trig"):
+        rebuild(project, site)
+    assert {name: path.read_bytes() for name, path in files(site).items()} == before
+    data.write_text(good.replace('"Platform Programme 0-0"@en', '"Council Zero"@en'), "utf-8")
+    assert rebuild(project, site).reused > 0
+    assert_same_as_clean(project, site, "after-failure")
+
+
+def test_a_page_changed_by_hand_is_written_again(project: Path) -> None:
+    site = project.parent / "site"
+    rebuild(project, site)
+    page = site / "en/initiative/syn-21.html"
+    page.write_text("changed by hand", "utf-8")
+    rebuild(project, site)
+    assert page.read_text("utf-8") != "changed by hand"
+    assert_same_as_clean(project, site, "by-hand")
+
+
+def test_a_change_outside_data_is_a_clean_build(project: Path) -> None:
+    site = project.parent / "site"
+    rebuild(project, site)
+    assert (cache_folder(site) / "site.pickle").is_file()
+    shapes = sorted((project / "shapes").glob("*.ttl"))[0]
+    shapes.write_text(shapes.read_text("utf-8") + "\n# a comment\n", "utf-8")
+    assert rebuild(project, site).reused == 0
+    edit(project / "pyproject.toml", "[tool.innoproc]\n", '[tool.innoproc]\ntitle = "Other"\n')
+    assert rebuild(project, site).reused == 0
+    assert_same_as_clean(project, site, "outside-data")
+
+
+def wait_for(stream: list[str], text: str, count: int, process: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 300
+    while sum(text in line for line in stream) < count:
+        assert process.poll() is None, "".join(stream)
+        assert time.monotonic() < deadline, "".join(stream)
+        time.sleep(0.2)
+
+
+def test_watch_builds_on_save_and_keeps_the_last_good_site(project: Path) -> None:
+    site = project.parent / "site"
+    command = ["innoproc.cli", "--project", str(project), "build", "--watch", "--out", str(site)]
+    process = subprocess.Popen(
+        [sys.executable, "-m", *command],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    lines: list[str] = []
+
+    def read() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.append(line)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        wait_for(lines, "Watching for changes", 1, process)
+        data = project / "data" / "syn-00000.trig"
+        good = data.read_text("utf-8")
+        page = site / "en/organisation/syn-0-0.html"
+        data.write_text(good.replace('"Platform Programme 0-0"@en', '"Council Saved"@en', 1))
+        wait_for(lines, "Watching for changes", 2, process)
+        assert "reused" in "".join(lines)
+        assert "Council Saved" in page.read_text("utf-8")
+
+        data.write_text(good.replace("a org:Organization ;", "a org:Organization ,", 1))
+        wait_for(lines, "Watching for changes", 3, process)
+        assert any(line.startswith("error: ") and "syn-00000.trig" in line for line in lines)
+        assert "Council Saved" in page.read_text("utf-8")  # the last good site stays
+
+        data.write_text(good)
+        wait_for(lines, "Watching for changes", 4, process)
+        assert "Platform Programme 0-0" in page.read_text("utf-8")
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=60)
+        reader.join(timeout=10)
+    assert process.returncode == 0, "".join(lines)
+    assert_same_as_clean(project, site, "watched")
