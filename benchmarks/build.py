@@ -90,12 +90,15 @@ class Meter:
         return self.stages
 
 
-def child_ours(project: str, out: str, endpoint: str = "") -> dict[str, Any]:
+def child_ours(project: str, out: str, endpoint: str = "", again: str = "") -> dict[str, Any]:
+    """One build: clean (it reuses nothing, whatever an earlier run left), or with ``again``
+    an incremental one after the clean build of the same ``out``."""
     from innoproc.build.pipeline import build
     from innoproc.config import Config
 
     meter = Meter()
-    build(Config.load(Path(project)), Path(out), done=meter, endpoint=endpoint or None)
+    config = Config.load(Path(project))
+    build(config, Path(out), done=meter, endpoint=endpoint or None, incremental=bool(again))
     return meter.total()
 
 
@@ -335,7 +338,7 @@ def measure_size(
         return result
     result["ours"], result["hand"], result["floor"] = ours, hand, floor
     change_one_file(project)
-    result["rebuild"] = run_child("ours", str(project), str(work / "site-0"))
+    result["rebuild"] = run_child("ours", str(project), str(work / "site-0"), "", "again")
     shutil.rmtree(project / "data")  # the changed file must not survive into another run
     if with_endpoint:
         make_project(size, work)
