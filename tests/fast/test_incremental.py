@@ -55,3 +55,19 @@ def test_a_rebuild_after_an_edit_is_the_clean_build(tmp_path: Path) -> None:
     clean = build(Config.load(project), tmp_path / "clean", incremental=False)
     assert files(site) == files(clean.out)
     assert "Beta two" in (site / "en/initiative/alpha.html").read_text("utf-8")
+
+
+def test_a_data_folder_linked_from_elsewhere_builds_and_rebuilds(tmp_path: Path) -> None:
+    """data/ may be a link to a folder outside the project: the cache names its files as the
+    corpus does, and a rebuild reuses what no change reaches."""
+    project = tmp_path / "project"
+    shutil.copytree(PROJECT, project, ignore=shutil.ignore_patterns("data"))
+    shutil.copytree(PROJECT / "data", tmp_path / "elsewhere")
+    (project / "data").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    site = tmp_path / "site"
+    assert build(Config.load(project), site).reused == 0
+    source = tmp_path / "elsewhere/sources/note.trig"
+    source.write_text(source.read_text("utf-8").replace('"Beta"@en', '"Beta two"@en'), "utf-8")
+    again = build(Config.load(project), site)
+    assert again.reused > 0
+    assert "Beta two" in (site / "en/initiative/alpha.html").read_text("utf-8")

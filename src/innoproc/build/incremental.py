@@ -53,7 +53,7 @@ import innoproc
 from innoproc import formats
 from innoproc.build.depends import EVERYTHING, in_graph
 from innoproc.build.gather import Index
-from innoproc.build.load import Corpus
+from innoproc.build.load import Corpus, project_path
 from innoproc.build.release import Releases
 from innoproc.config import Config
 from innoproc.rdf import ox_quad
@@ -103,7 +103,7 @@ def data_hashes(config: Config) -> dict[str, str]:
     out = {}
     for path in sorted(root.rglob("*.trig")) if root.is_dir() else []:
         if path.is_file():
-            name = str(path.resolve().relative_to(config.root.resolve()))
+            name = str(project_path(config, path))
             out[name] = hashlib.sha256(path.read_bytes()).hexdigest()
     return out
 

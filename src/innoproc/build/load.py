@@ -111,7 +111,9 @@ def _files(config: Config, folder: str, suffix: str) -> list[Path]:
     return sorted(p for p in root.rglob(f"*{suffix}") if p.is_file())
 
 
-def _rel(config: Config, path: Path) -> Path:
+def project_path(config: Config, path: Path) -> Path:
+    """How the corpus names a file it read: its path in the project, or where it is when it
+    lies outside (a data folder that is a link elsewhere)."""
     try:
         return path.resolve().relative_to(config.root)
     except ValueError:
@@ -122,7 +124,7 @@ def _read_source(config: Config, path: Path) -> Source:
     """Parse one data file (with Oxigraph's parser, the fast one); it must hold exactly
     ``<id/source/{stem}>`` and nothing else."""
     expected = f"{config.base_iri}id/source/{path.stem}"
-    rel = _rel(config, path)
+    rel = project_path(config, path)
     names = set()
 
     def triples_of(parsed: Iterable[ox.Quad]) -> Iterator[ox.Triple]:
@@ -166,7 +168,7 @@ def parse_file(
     """The statements of an RDF file of the project that is not a source (the ontology, the
     shapes, the catalogue's codes) and the prefixes it declares: :func:`parse_rdf` with the
     project's base IRI, naming the file from the project's folder."""
-    rel = _rel(config, path)
+    rel = project_path(config, path)
     if not path.is_file():
         raise InputError(f"{rel}: file not found in {config.root}")
     return parse_rdf(path, rel, fmt, config.base_iri)
