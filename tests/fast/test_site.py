@@ -159,3 +159,32 @@ def test_the_command_validates_with_the_engine_asked_for(
         done = CliRunner().invoke(main, arguments)
         assert done.exit_code == 2, done.output
         assert f"error: shapes/: {name} cannot use the shapes" in done.output
+
+
+def test_a_source_page_names_a_few_agreeing_sources_and_counts_the_rest(tmp_path: Path) -> None:
+    """A claim that many other sources make too names the first five of them and counts the
+    others, linked to the resource's page, which cites every one."""
+    project = tmp_path / "project"
+    shutil.copytree(PROJECT, project)
+    for n in range(1, 8):
+        (project / "data" / "sources" / f"s{n}.trig").write_text(
+            "@prefix ip: <ontology#> .\n"
+            "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+            "@prefix dcterms: <http://purl.org/dc/terms/> .\n"
+            "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+            f"<id/source/s{n}> {{\n"
+            f'  <id/source/s{n}> a ip:Source ; skos:prefLabel "Bron {n}"@nl, "Source {n}"@en .\n'
+            '  <id/initiative/beta> dcterms:created "2019-05"^^xsd:gYearMonth .\n'
+            "}\n",
+            "utf-8",
+        )
+    site = build(Config.load(project), tmp_path / "site").out
+    for lang, more in (("en", "and 2 more sources"), ("nl", "en 2 andere bronnen")):
+        html = (site / lang / "source" / "note.html").read_text("utf-8")
+        row = next(
+            line for line in html.splitlines() if "2019" in line and 'class="cite"' in line
+        )
+        assert row.count('class="cite"') == 5
+        assert f'<a href="../initiative/beta.html">{more}</a>' in row
+        beta = (site / lang / "initiative" / "beta.html").read_text("utf-8")
+        assert all(f"../source/s{n}.html" in beta for n in range(1, 8))
