@@ -254,6 +254,11 @@ class RoleTable:
     rows: list[tuple[Node | None, Node | None, bool, list[URIRef]]]
     """(the other party, the period, whether the period is the initiative's, sources)."""
 
+    @property
+    def inherited(self) -> bool:
+        """Whether a row's period is that of the initiative or organisation (not its own)."""
+        return any(row[2] for row in self.rows)
+
 
 def memberships_by_role(
     index: Index, node: URIRef, label: Callable[[Node], str]
