@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
 
+from markupsafe import Markup
+
 from innoproc.build.depends import note_all
 from innoproc.build.facets import Field, fields, group, initial, sort_key
 from innoproc.build.gather import Resource
@@ -155,6 +157,10 @@ class RootPage:
 
     def alternates(self, here: str) -> list[tuple[str, str, str]]:
         return []
+
+    def navigation(self) -> Markup:
+        renderer = self.page.renderer
+        return renderer.navigation_html(self, renderer.links)  # type: ignore[arg-type]
 
 
 def not_found(renderer: Renderer, page: Page) -> str:

@@ -160,6 +160,18 @@ class Page:
             out.append(anchor)
         return Markup("").join(out)
 
+    def navigation(self) -> Markup:
+        """The top navigation's links on this page: rendered once for each language and
+        folder (links are relative) and for each page that is one of them (it is marked as
+        the current page)."""
+        renderer = self.renderer
+        current = self.path if self.path in renderer.navigation_targets else None
+        key = (self.lang, self.path.rpartition("/")[0], current)
+        found = renderer.navigations.get(key)
+        if found is None:
+            found = renderer.navigations[key] = renderer.navigation_html(self, renderer.links)
+        return found
+
     def alternates(self, path: str) -> list[tuple[str, str, str]]:
         """(language, its name, link) for this page in every other language."""
         return [
@@ -197,10 +209,17 @@ class Renderer:
         macros: Any = self.env.get_template("_macros.html").module
         self.citation: Callable[[Page, Citation], Markup] = macros.citation
         self.value_html: Callable[[Value], Markup] = macros.value
-        self.env.globals["navigation"] = navigation({r.kind for r in index.resources.values()})
+        self.links = navigation({r.kind for r in index.resources.values()})
+        self.env.globals["navigation"] = self.links
+        self.navigation_html: Callable[[Page, Any], Markup] = macros.navigation
+        self.navigation_targets = {
+            target.format(lang=lang) for _, target in self.links for lang in self.config.languages
+        }
+        self.navigations: dict[tuple[str, str, str | None], Markup] = {}
         self.history = History()
         """The releases and what each changed (none until the build finds its releases)."""
         self.charts = Charts(index)
+        self._pages: list[tuple[str, Callable[[], str]]] | None = None
 
     def prepare(self) -> None:
         """Compute what pages read across nodes once, before they are rendered (and the work
@@ -211,7 +230,13 @@ class Renderer:
     # ------------------------------------------------------------------ pages
 
     def pages(self) -> list[tuple[str, Callable[[], str]]]:
-        """Every page of the site, as its path and the function that renders it."""
+        """Every page of the site, as its path and the function that renders it: listed once,
+        before the work is shared out."""
+        if self._pages is None:
+            self._pages = self._list_pages()
+        return self._pages
+
+    def _list_pages(self) -> list[tuple[str, Callable[[], str]]]:
         default = self.config.default_language
         out: list[tuple[str, Callable[[], str]]] = [
             ("index.html", partial(self.home, Page(self, default, "index.html"), "index.html"))
