@@ -6,6 +6,7 @@ it is complete, so a failed build leaves the previous site as it was.
 
 from __future__ import annotations
 
+import gc
 import shutil
 import stat
 import subprocess
@@ -75,7 +76,29 @@ def build(
     version (:mod:`innoproc.build.release`); every build keeps the earlier releases it finds.
     With ``incremental``, pages and files that the data's changes since the previous build
     cannot reach are taken from the previous site (:mod:`innoproc.build.incremental`); the
-    site is the same bytes either way."""
+    site is the same bytes either way.
+
+    What a build gathers (the corpus, the index) lives until the build ends: it is frozen out
+    of the garbage collector's reach as it is made, and let go here. A full collection walks
+    every object, and the collector runs one whenever enough new objects have outlived the
+    young generations: over a 100k-triple graph's 1.8 million objects that is about 1.5 s,
+    thirty times in a build. Frozen, they are walked by no collection, in this process or in
+    the forked ones that share their memory."""
+    try:
+        return _build(config, out, strict, done, endpoint, release, incremental)
+    finally:
+        gc.unfreeze()
+
+
+def _build(
+    config: Config,
+    out: Path | None,
+    strict: bool,
+    done: Callable[[str], None],
+    endpoint: str | None,
+    release: bool,
+    incremental: bool,
+) -> Built:
     target = (out or config.path(config.output)).resolve()
     # a release's pages and a store's graphs are not what the cache describes: such a build
     # neither reuses nor records; a clean one (not ``incremental``) records for the next
@@ -83,6 +106,7 @@ def build(
     cache = Cache(config, target, enabled=incremental and from_files)
     sources = read_store(config, endpoint, lambda g: done(f"graph <{g}>")) if endpoint else None
     corpus = load_project(config, sources)
+    gc.freeze()
     done("load")
     workers = config.processes
     report = validate(corpus, workers=workers)
@@ -104,6 +128,7 @@ def build(
     renderer.prepare()
     namespaces = prefixes(corpus)
     cache.compare(corpus, fingerprint(index, renderer.terms, namespaces, releases))
+    gc.freeze()
     done("index")
 
     try:
