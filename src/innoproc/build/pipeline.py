@@ -114,6 +114,7 @@ def _build(
     if not report.conforms:
         raise BuildFailed(report.text())
     index = gather(corpus)
+    gc.freeze()
     problems = index.problems + [f.text() for f in report.warnings]
     if strict and problems:
         raise BuildFailed(

@@ -222,10 +222,11 @@ class Renderer:
         self._pages: list[tuple[str, Callable[[], str]]] | None = None
 
     def prepare(self) -> None:
-        """Compute what pages read across nodes once, before they are rendered (and the work
-        is forked): see :meth:`Index.prepare`."""
+        """Compute what pages read across nodes once, and list the pages, before they are
+        rendered (and the work is forked): see :meth:`Index.prepare`."""
         self.index.prepare()
         self.charts.prepare()
+        self.pages()
 
     # ------------------------------------------------------------------ pages
 
@@ -249,7 +250,7 @@ class Renderer:
             out += browse.pages(lang)
             for resource in self.index.resources.values():
                 path = f"{lang}/{resource.path}.html"
-                out.append((path, partial(self.resource, Page(self, lang, path), resource)))
+                out.append((path, partial(self._resource, lang, path, resource)))
             for query in self.queries:
                 path = f"{lang}/query/{query.name}.html"
                 out.append((path, partial(self.query, Page(self, lang, path), query)))
@@ -338,6 +339,11 @@ class Renderer:
             ],
             jsonld=self._schema_org(page, resource, description),
         )
+
+    def _resource(self, lang: str, path: str, resource: Resource) -> str:
+        """A resource's page, on a :class:`Page` made as it is rendered: what a page keeps
+        while it renders (its citations, the nodes it shows) goes once it is written."""
+        return self.resource(Page(self, lang, path), resource)
 
     def query(self, page: Page, query: Query) -> str:
         note_all()  # an answer reads the whole graph, and its labels come from every node
