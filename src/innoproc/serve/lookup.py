@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -102,11 +103,11 @@ class _NotALookup(Exception):
     pass
 
 
-def tokens(text: str) -> list[tuple[str, str]]:
+def tokens(text: str) -> Iterator[tuple[str, str]]:
     """The tokens of ``text`` (kind and text; keywords in upper case, ``a`` as is), without
-    white space and comments; :class:`_NotALookup` at the first character that starts none of
-    them."""
-    out: list[tuple[str, str]] = []
+    white space and comments, read as the parser asks for them (so a text is read no further
+    than its first token outside the grammar); :class:`_NotALookup` at the first character
+    that starts none of them, and ``("end", "")`` at the end."""
     position, end = 0, len(text)
     while position < end:
         match = _TOKEN.match(text, position)
@@ -116,11 +117,11 @@ def tokens(text: str) -> list[tuple[str, str]]:
         assert kind is not None
         if kind == "word":
             word = match.group(kind)
-            out.append(("a", "a") if word == "a" else ("word", word.upper()))
+            yield ("a", "a") if word == "a" else ("word", word.upper())
         elif kind != "skip":
-            out.append((kind, match.group(kind)))
+            yield kind, match.group(kind)
         position = match.end()
-    return out
+    yield "end", ""
 
 
 def parse(text: str) -> Lookup | None:
@@ -150,24 +151,24 @@ def recognise(text: str) -> Lookup | None:
 class _Parser:
     """A recursive-descent parser over the tokens, one method per production."""
 
-    def __init__(self, tokens: list[tuple[str, str]]) -> None:
+    def __init__(self, tokens: Iterator[tuple[str, str]]) -> None:
         self.tokens = tokens
-        self.at = 0
+        self.next = next(tokens)
         self.prefixes: dict[str, str] = {}
 
-    def peek(self) -> tuple[str, str]:
-        return self.tokens[self.at] if self.at < len(self.tokens) else ("end", "")
+    def advance(self) -> None:
+        self.next = next(self.tokens, ("end", ""))
 
     def take(self, kind: str, value: str | None = None) -> str:
-        found, text = self.peek()
+        found, text = self.next
         if found != kind or (value is not None and text != value):
             raise _NotALookup
-        self.at += 1
+        self.advance()
         return text
 
     def taking(self, kind: str, value: str) -> bool:
-        if self.peek() == (kind, value):
-            self.at += 1
+        if self.next == (kind, value):
+            self.advance()
             return True
         return False
 
@@ -180,7 +181,7 @@ class _Parser:
         self.take("word", "SELECT")
         projection: list[str] = []
         if not self.taking("punct", "*"):
-            while self.peek()[0] == "var":
+            while self.next[0] == "var":
                 projection.append(self.take("var")[1:])
             if not projection or len(set(projection)) != len(projection):
                 raise _NotALookup
@@ -196,15 +197,15 @@ class _Parser:
         )
 
     def term(self) -> Term:
-        kind, text = self.peek()
+        kind, text = self.next
         if kind == "var":
-            self.at += 1
+            self.advance()
             return Term("var", text[1:])
         if kind == "iri":
-            self.at += 1
+            self.advance()
             return Term("iri", text)
         if kind == "pname":
-            self.at += 1
+            self.advance()
             if text.split(":", 1)[0] not in self.prefixes:  # undeclared: the engine's error
                 raise _NotALookup
             return Term("iri", text)
