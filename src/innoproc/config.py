@@ -85,9 +85,9 @@ class Config:
 
     server_lookups: bool = True
     """Answer lookups (a SELECT of one triple pattern with a constant subject or object) in the
-    server process, from a copy of the store held there (as much memory again as a worker's),
-    which spares them the hop to a worker process and back; off, every query goes to the
-    workers."""
+    server process, from a copy of the default graph held there (about a third of the memory a
+    worker's store takes), which spares them the hop to a worker process and back; off, every
+    query goes to the workers."""
 
     idle_timeout: float = 10.0
     """Seconds the server waits for a request's head on an open connection (idle, or sending

@@ -188,7 +188,7 @@ def make_app(config: Config, workers: int | None = None) -> Application:
     dump_path = f"dumps/{dump.stem}"
     strings = interface_strings()
     with ThreadPoolExecutor(1) as loader:  # the server's store loads while the workers start
-        store = loader.submit(load_store, dump) if config.server_lookups else None
+        store = loader.submit(load_store, dump, named=False) if config.server_lookups else None
         pool = Pool(
             dump,
             config.base_iri,
