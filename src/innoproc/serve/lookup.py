@@ -1,6 +1,7 @@
 """Lookups answered in the server process: a query that is one triple pattern with a constant
-subject or object is answered from a copy of the store the server holds, without the hop to a
-worker process and back (two process wake-ups, which cost a lookup more than the lookup).
+subject or object is answered from a copy of the default graph that the server holds, without
+the hop to a worker process and back (two process wake-ups, which cost a lookup more than the
+lookup itself).
 
 Which queries those are is decided on a parse, by a tokenizer and a parser for a small part
 of SPARQL 1.1's grammar, following its productions (IRIREF, PNAME_NS, PNAME_LN, VAR1, VAR2,
@@ -16,16 +17,28 @@ projection. A text with anything else (another keyword, a second pattern, a grou
 a blank node, BASE, FROM, an undeclared prefix, a backslash: codepoint escapes are read before
 the grammar, so a text with none is read as it is written) is not a lookup, and goes to the
 workers as any other query. The grammar has no SERVICE, no update and no nesting, so nothing it
-accepts can call another service or recurse in the engine's parser.
+accepts can call another service or recurse in the engine's parser. Whatever the engine finds
+wrong in a text the parser accepts (an IRI that does not parse, a limit too large) is left to
+the workers too, so that the answer says it as theirs does.
 
-What it accepts is bounded by its answer: Oxigraph answers the pattern from the one index whose
-prefix is the pattern's constants, and with distinct variables every statement that index
-yields is a row, so the work is a step of the index per row. The server answers a lookup only
-within a budget of its own (:data:`ROWS` rows, :data:`BYTES` bytes of SPARQL JSON,
-:data:`SECONDS` seconds, all far below the endpoint's limits), checked while the answer is
-written; past it, the workers answer the query again, with their own time and memory limits.
-So the event loop is never held for longer than the budget, and the answers held in memory are
-at most the budget's rows of statements the store already holds.
+The endpoint's limits hold for what the server answers, though no worker runs it:
+
+- time: Oxigraph answers the pattern from the one index whose prefix is the pattern's
+  constants, and with distinct variables every statement that index yields is a row; so the
+  work is a step of the index per row, with no join, sort, group or DISTINCT before the first
+  row. The server writes at most :data:`ROWS` rows (XML, CSV, TSV, the query page) or
+  :data:`BYTES` bytes of SPARQL JSON, and checks a deadline (:data:`SECONDS`, or the
+  endpoint's ``query_timeout`` when it is shorter) for every row and every 8 KiB written;
+  past any of them it drops the answer, and the workers answer the query, with their own time
+  limit. So the event loop is held for about a tenth of a second at most (a lookup of a few
+  dozen rows takes a tenth of a millisecond).
+- memory: the server process has no address-space cap (a worker has ``worker_memory``), and
+  needs none for these queries: the answer is at most :data:`ROWS` statements of the copy of
+  the default graph loaded at start (or :data:`BYTES` of JSON), read from an iterator over one
+  range of an index; nothing else grows with the query.
+- the network: the server process can reach it (the workers cannot). The grammar has no
+  SERVICE, and a lookup must also be :func:`~innoproc.serve.protocol.plain`, which proves the
+  text has no SERVICE token at all.
 """
 
 from __future__ import annotations
@@ -139,9 +152,10 @@ def recognise(text: str) -> Lookup | None:
     pattern is :attr:`Lookup.bounded`; None for any other text.
 
     The text must also be :func:`~innoproc.serve.protocol.plain` (no SERVICE in any spelling,
-    not even in an IRI or a comment): the server process, unlike the workers, can reach the
-    network, so a second line stands behind the grammar there too. It only ever sends more
-    queries to the workers; the parse alone decides what the server answers."""
+    not even in an IRI, a prefixed name or a comment): the server process, unlike the workers,
+    can reach the network, so a second line stands behind the grammar there too, as the
+    workers' network namespace does behind the refusal of SERVICE. It only ever sends more
+    queries to the workers; what the server answers is decided on the parse."""
     if not plain(text):
         return None
     lookup = parse(text)
