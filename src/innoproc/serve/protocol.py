@@ -7,6 +7,10 @@ alone; any other is parsed by rdflib's SPARQL grammar too, and refused on its pa
 calls a service. The format is chosen for the form the engine answered: results formats for
 SELECT and ASK, RDF formats for CONSTRUCT and DESCRIBE, from the ``format`` parameter (as
 SPARQL clients send it) or else the ``Accept`` header, with JSON and Turtle as the defaults.
+
+The server process runs the same operation on the lookups it answers itself
+(:mod:`innoproc.serve.lookup`), within a :class:`Budget`: past it, or on an error, it hands
+the query over to the workers.
 """
 
 from __future__ import annotations
