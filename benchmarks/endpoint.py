@@ -2,6 +2,7 @@
 """Benchmark the SPARQL endpoint against Oxigraph server, measured in the same run.
 
     python benchmarks/endpoint.py [--sizes project,100000,1000000] [--requests 60]
+        [--lookups 1000] [--workers-only]
 
 For each graph (the project's own, and synthetic graphs of about the given number of triples,
 written by scripts/synthesize.py), it starts ``innoproc serve``'s endpoint and an Oxigraph
@@ -12,7 +13,10 @@ and the throughput of 8 concurrent clients, each with its ratio to Oxigraph serv
 
 Each lookup asks for another resource of the graph (its subjects under ``id/``, in an order
 drawn from a fixed seed), so that no server answers a text it has seen before; both servers
-are asked the same texts in the same order.
+are asked the same texts in the same order. ``--lookups`` times that many lookups (more than
+``--requests``, for a steadier median on a busy machine); ``--workers-only`` also starts the
+endpoint with ``server_lookups = false`` and times its lookups in the same turns (the row
+"lookup by IRI, workers"), so the hop to a worker is measured against the same Oxigraph.
 """
 
 from __future__ import annotations
@@ -202,10 +206,10 @@ def resources(nquads: Path) -> list[str]:
     )
 
 
-def start_innoproc(work: Path, port: int) -> subprocess.Popen[bytes]:
+def start_innoproc(work: Path, port: int, server_lookups: bool = True) -> subprocess.Popen[bytes]:
     (work / "pyproject.toml").write_text(
         f'[tool.innoproc]\nbase_iri = "{BASE}"\noutput = "."\nquery_timeout = 120\n'
-        f"row_limit = 100000\nworkers = 2\n"
+        f"row_limit = 100000\nworkers = 2\nserver_lookups = {str(server_lookups).lower()}\n"
     )
     (work / "queries").mkdir(exist_ok=True)
     code = (
@@ -246,6 +250,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="project,1000000")
     parser.add_argument("--requests", type=int, default=60)
+    parser.add_argument(
+        "--lookups", type=int, default=0, help="lookups timed (default: --requests)"
+    )
+    parser.add_argument("--workers-only", action="store_true", help="also time lookups on workers")
     arguments = parser.parse_args()
     rows = []
     for size in arguments.sizes.split(","):
@@ -258,22 +266,35 @@ def main() -> int:
             ours_port, theirs_port = free_port(), free_port()
             ours = start_innoproc(work, ours_port)
             theirs = start_oxigraph(nquads, work, theirs_port)
+            started = [ours, theirs]
+            endpoints = [
+                f"http://127.0.0.1:{ours_port}/sparql",
+                f"http://127.0.0.1:{theirs_port}/query",
+            ]
+            if arguments.workers_only:
+                alone, alone_port = work / "workers-only", free_port()
+                (alone / "dumps").mkdir(parents=True)
+                (alone / "dumps" / nquads.name).hardlink_to(nquads)
+                (alone / "queries").mkdir()
+                started.append(start_innoproc(alone, alone_port, server_lookups=False))
+                endpoints.append(f"http://127.0.0.1:{alone_port}/sparql")
             try:
-                wait(f"http://127.0.0.1:{ours_port}/sparql?query=ASK%7B%7D", ours)
-                wait(f"http://127.0.0.1:{theirs_port}/query?query=ASK%7B%7D", theirs)
+                for process, endpoint in zip(started, endpoints, strict=True):
+                    wait(f"{endpoint}?query=ASK%7B%7D", process)
                 for name, texts in queries(drawn).items():
-                    mine, base = measure(
-                        [
-                            f"http://127.0.0.1:{ours_port}/sparql",
-                            f"http://127.0.0.1:{theirs_port}/query",
-                        ],
+                    lookup = name == "lookup by IRI"
+                    figures = measure(
+                        endpoints if lookup else endpoints[:2],
                         texts,
-                        arguments.requests,
+                        (arguments.lookups or arguments.requests) if lookup else arguments.requests,
                     )
-                    rows.append((size, triples, name, mine, base))
+                    rows.append((size, triples, name, figures[0], figures[1]))
                     print_row(rows[-1])
+                    if len(figures) == 3:
+                        rows.append((size, triples, f"{name}, workers", figures[2], figures[1]))
+                        print_row(rows[-1])
             finally:
-                for process in (ours, theirs):
+                for process in started:
                     process.terminate()
                     process.wait(timeout=30)
     print()

@@ -21,6 +21,7 @@ from click.testing import CliRunner
 from conftest import Address, serving
 from innoproc.cli import main
 from innoproc.config import Config
+from innoproc.serve.lookup import recognise
 from test_server import get
 
 
@@ -145,6 +146,33 @@ def test_hole_1_honest_queries_that_say_service_are_answered(server: str) -> Non
         code, _, body = ask(server, text, "application/sparql-results+json")
         assert code == 200, (text, code, body)
         assert "results" in json.loads(body)
+
+
+def test_hole_1_lookups_the_server_answers_itself_call_no_service(server: str, trap: Trap) -> None:
+    """The server process, which answers lookups itself, can reach the network: a SERVICE
+    dressed as a lookup (behind a comment, escaped) is no lookup to its parser and is refused;
+    a lookup that only names a service's IRI or says SERVICE in a prefix is answered, and
+    nothing is fetched."""
+    resource = "https://w3id.org/innoproc/id/organisation/pianoo"
+    for text, status in (
+        (f"SELECT * WHERE {{ <{resource}> ?p ?o # }}\nSERVICE <{trap.url}> {{ ?s ?p ?o }} }}", 403),
+        (
+            f"SELECT * WHERE {{ <{resource}> ?p ?o . \\u0053ERVICE <{trap.url}> {{ ?s ?p ?o }} }}",
+            403,
+        ),
+        (f"SELECT * WHERE {{ <{resource}> ?p ?o }} # }} SERVICE <{trap.url}>", 200),
+    ):
+        assert recognise(text) is None
+        assert ask(server, text)[0] == status, text
+    for text in (
+        f"SELECT * WHERE {{ <{trap.url}> ?p ?o }}",
+        f"PREFIX SERVICE: <{trap.url}> SELECT * WHERE {{ SERVICE:x ?p ?o }}",
+        f"SELECT * WHERE {{ ?s ?p <{trap.url}> }}",
+    ):
+        code, _, body = ask(server, text, "application/sparql-results+json")
+        assert code == 200 and json.loads(body)["results"]["bindings"] == [], text
+    assert trap.hits == 0
+    still_answers(server)
 
 
 def test_hole_1_a_worker_cannot_reach_the_network(trap: Trap, site: Path, config: Config) -> None:

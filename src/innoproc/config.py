@@ -83,6 +83,12 @@ class Config:
     workers: int = 2
     """Query worker processes of the endpoint: a slow query holds one, the others keep answering."""
 
+    server_lookups: bool = True
+    """Answer lookups (a SELECT of one triple pattern with a constant subject or object) in the
+    server process, from a copy of the default graph held there (about a third of the memory a
+    worker's store takes), which spares them the hop to a worker process and back; off, every
+    query goes to the workers."""
+
     idle_timeout: float = 10.0
     """Seconds the server waits for a request's head on an open connection (idle, or sending
     it slowly) before it closes the connection."""

@@ -12,6 +12,7 @@ only the site's own resources.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,8 +37,9 @@ from innoproc.headers import EXPOSED, VARY, security
 from innoproc.interface import environment, interface_strings
 from innoproc.query import Query, load_queries
 from innoproc.serve.endpoint import sparql, text
+from innoproc.serve.lookup import Lookups
 from innoproc.serve.negotiation import language, negotiate
-from innoproc.serve.workers import Pool
+from innoproc.serve.workers import Pool, load_store
 
 
 class SiteFiles(StaticFiles):
@@ -59,6 +61,9 @@ class Site:
     dump: str
     """The dumps' path without extension, relative to the site."""
     pool: Pool
+    lookups: Lookups | None
+    """The lookups the server answers itself (``server_lookups``); None: the workers answer
+    every query."""
     queries: list[Query]
     templates: jinja2.Environment
     ui: dict[str, dict[str, str]]
@@ -182,19 +187,28 @@ def make_app(config: Config, workers: int | None = None) -> Application:
     dump = dumps[0]
     dump_path = f"dumps/{dump.stem}"
     strings = interface_strings()
-    site = Site(
-        config=config,
-        root=root,
-        files=SiteFiles(directory=root, html=True),
-        dump=dump_path,
-        pool=Pool(
+    with ThreadPoolExecutor(1) as loader:  # the server's store loads while the workers start
+        store = loader.submit(load_store, dump, named=False) if config.server_lookups else None
+        pool = Pool(
             dump,
             config.base_iri,
             size=workers or config.workers,
             timeout=config.query_timeout,
             row_limit=config.row_limit,
             memory=config.worker_memory * 1024 * 1024,
-        ),
+        )
+        lookups = (
+            None
+            if store is None
+            else Lookups(store.result(), config.base_iri, config.row_limit, config.query_timeout)
+        )
+    site = Site(
+        config=config,
+        root=root,
+        files=SiteFiles(directory=root, html=True),
+        dump=dump_path,
+        pool=pool,
+        lookups=lookups,
         queries=load_queries(config.path(config.queries_dir)),
         templates=environment(config),
         ui={lang: strings[lang] for lang in config.languages},

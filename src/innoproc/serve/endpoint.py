@@ -91,7 +91,9 @@ async def sparql(site: Site, request: HttpRequest) -> Response:
         named_graphs=tuple(v for n, v in parameters if n == "named-graph-uri"),
         page=page,
     )
-    answer = await site.pool.ask(query)
+    answer = site.lookups.answer(query) if site.lookups is not None else None
+    if answer is None:
+        answer = await site.pool.ask(query)
     headers = {"Vary": "Accept"}
     if answer.truncated:
         headers["X-Results-Truncated"] = f"cut at {site.config.row_limit} rows"

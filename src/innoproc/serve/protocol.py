@@ -7,12 +7,17 @@ alone; any other is parsed by rdflib's SPARQL grammar too, and refused on its pa
 calls a service. The format is chosen for the form the engine answered: results formats for
 SELECT and ASK, RDF formats for CONSTRUCT and DESCRIBE, from the ``format`` parameter (as
 SPARQL clients send it) or else the ``Accept`` header, with JSON and Turtle as the defaults.
+
+The server process runs the same operation on the lookups it answers itself
+(:mod:`innoproc.serve.lookup`), within a :class:`Budget`: past it, or on an error, it hands
+the query over to the workers.
 """
 
 from __future__ import annotations
 
 import functools
 import itertools
+import time
 from dataclasses import dataclass
 from typing import IO, Any, cast
 
@@ -55,6 +60,24 @@ class Refused(Exception):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
+
+
+@dataclass(frozen=True)
+class Budget:
+    """What the server process spends on answering a query itself (a lookup, see
+    :mod:`innoproc.serve.lookup`) before it hands the query over to the workers."""
+
+    rows: int
+    """Rows read to write XML, CSV, TSV or the query page."""
+    size: int
+    """Bytes of SPARQL JSON."""
+    deadline: float
+    """:func:`time.monotonic` by which the answer is written."""
+
+
+class Handover(Exception):
+    """The query is past its :class:`Budget`, or the engine found an error in it: the workers
+    answer it."""
 
 
 @dataclass
@@ -167,10 +190,18 @@ def choose_format(form: str, accept: str | None, word: str) -> Format | str:
     return by_type[chosen]
 
 
-def answer(store: ox.Store, request: Request, base_iri: str, row_limit: int) -> Answer:
+def answer(
+    store: ox.Store,
+    request: Request,
+    base_iri: str,
+    row_limit: int,
+    budget: Budget | None = None,
+) -> Answer:
     """Answer one query request on ``store`` (the named graphs, and their union as the default
-    graph)."""
-    checked = not plain(request.text)
+    graph). With a ``budget`` (a lookup in the server process, whose grammar holds no SERVICE),
+    the query is not parsed again for SERVICE, and :class:`Handover` is raised when the answer
+    would go past the budget or the engine refuses the query."""
+    checked = budget is None and not plain(request.text)
     try:
         if checked:
             classify(request.text)
@@ -187,6 +218,8 @@ def answer(store: ox.Store, request: Request, base_iri: str, row_limit: int) -> 
     try:
         result = store.query(request.text, base_iri=base_iri, **dataset)
     except SyntaxError as exc:
+        if budget is not None:
+            raise Handover from None
         try:  # an update, or no query at all: the grammar says which
             if not checked:
                 classify(request.text)
@@ -194,6 +227,8 @@ def answer(store: ox.Store, request: Request, base_iri: str, row_limit: int) -> 
             return Answer(refused.status, PLAIN, f"{refused}\n".encode())
         return Answer(400, PLAIN, f"Malformed query: {exc}\n".encode())
     except (ValueError, OSError) as exc:
+        if budget is not None:
+            raise Handover from None
         return Answer(400, PLAIN, f"Query failed: {exc}\n".encode())
     form = _form(result)
     chosen = choose_format(form, None if request.page else request.accept, request.format)
@@ -206,10 +241,12 @@ def answer(store: ox.Store, request: Request, base_iri: str, row_limit: int) -> 
         return Answer(200, chosen.content_type, _render(rendered, chosen), form=form)
     if isinstance(result, ox.QuerySolutions):
         if chosen.name == "json" and not request.page:
-            written = _json_solutions(result, row_limit)
+            written = _json_solutions(result, row_limit, budget)
             if isinstance(written, bytes):
                 return Answer(200, chosen.content_type, written, form=form)
             if written is None:  # past the buffer: read the rows again, up to the limit
+                if budget is not None:
+                    raise Handover
                 result = store.query(request.text, base_iri=base_iri, **dataset)
                 assert isinstance(result, ox.QuerySolutions)
             else:
@@ -221,6 +258,10 @@ def answer(store: ox.Store, request: Request, base_iri: str, row_limit: int) -> 
             if len(rows) == row_limit:
                 truncated = True
                 break
+            if budget is not None and (
+                len(rows) == budget.rows or time.monotonic() > budget.deadline
+            ):
+                raise Handover
             rows.append(tuple(solution[v] for v in variables))
         body = _render(Result(variables=variables, rows=rows), chosen)
         return Answer(200, chosen.content_type, body, truncated, form=form)
@@ -230,6 +271,10 @@ def answer(store: ox.Store, request: Request, base_iri: str, row_limit: int) -> 
         if len(triples) == row_limit:
             truncated = True
             break
+        if budget is not None and (
+            len(triples) == budget.rows or time.monotonic() > budget.deadline
+        ):
+            raise Handover
         triples.append(triple)
     body = ox.serialize(sorted(triples, key=str), format=chosen.rdf) or b""
     return Answer(200, chosen.content_type, body, truncated, form=form)
@@ -246,19 +291,20 @@ class _Full(Exception):
 
 
 class _Buffer:
-    """A binary writer that holds at most :data:`JSON_BUFFER` bytes: a plain class, since the
-    serialiser calls it for every 8 KiB and a subclass of ``io.BytesIO`` took a tenth of a
-    lookup's time in the worker."""
+    """A binary writer that holds at most ``limit`` bytes, written by ``deadline``: a plain
+    class, since the serialiser calls it for every 8 KiB and a subclass of ``io.BytesIO`` took
+    a tenth of a lookup's time in the worker."""
 
-    __slots__ = ("parts", "size")
+    __slots__ = ("deadline", "limit", "parts", "size")
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int, deadline: float) -> None:
         self.parts: list[bytes] = []
         self.size = 0
+        self.limit, self.deadline = limit, deadline
 
     def write(self, data: bytes) -> int:
         self.size += len(data)
-        if self.size > JSON_BUFFER:
+        if self.size > self.limit or time.monotonic() > self.deadline:
             raise _Full
         self.parts.append(data)
         return len(data)
@@ -267,13 +313,19 @@ class _Buffer:
         pass
 
 
-def _json_solutions(result: ox.QuerySolutions, row_limit: int) -> bytes | ox.QuerySolutions | None:
+def _json_solutions(
+    result: ox.QuerySolutions, row_limit: int, budget: Budget | None = None
+) -> bytes | ox.QuerySolutions | None:
     """The solutions as SPARQL JSON written by Oxigraph's own serialiser (the same bytes as
     :func:`innoproc.query.Result.render` writes, in a tenth of the time; triple terms in the
     SPARQL 1.2 form), when they are within ``row_limit``. Over the limit, the solutions read
-    back from what was written, for the caller to cut; past :data:`JSON_BUFFER`, None: the
-    caller runs the query again and reads its rows itself."""
-    buffer = _Buffer()
+    back from what was written, for the caller to cut; past :data:`JSON_BUFFER` (or the
+    ``budget``'s size or deadline), None: the caller runs the query again and reads its rows
+    itself (or hands the query over)."""
+    if budget is None:
+        buffer = _Buffer(JSON_BUFFER, float("inf"))
+    else:
+        buffer = _Buffer(min(budget.size, JSON_BUFFER), budget.deadline)
     try:
         result.serialize(cast(IO[bytes], buffer), format=ox.QueryResultsFormat.JSON)
     except _Full:
