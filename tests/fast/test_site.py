@@ -14,8 +14,8 @@ from rdflib import Literal, URIRef
 from innoproc.build.dump import describe
 from innoproc.build.gather import Index, linkable, page_path
 from innoproc.build.load import Corpus, load_project
+from innoproc.build.page import relative_url
 from innoproc.build.pipeline import build
-from innoproc.build.render import relative_url
 from innoproc.build.validate import validate
 from innoproc.cli import main
 from innoproc.config import Config
@@ -181,9 +181,7 @@ def test_a_source_page_names_a_few_agreeing_sources_and_counts_the_rest(tmp_path
     site = build(Config.load(project), tmp_path / "site").out
     for lang, more in (("en", "and 2 more sources"), ("nl", "en 2 andere bronnen")):
         html = (site / lang / "source" / "note.html").read_text("utf-8")
-        row = next(
-            line for line in html.splitlines() if "2019" in line and 'class="cite"' in line
-        )
+        row = next(line for line in html.splitlines() if "2019" in line and 'class="cite"' in line)
         assert row.count('class="cite"') == 5
         assert f'<a href="../initiative/beta.html">{more}</a>' in row
         beta = (site / lang / "initiative" / "beta.html").read_text("utf-8")

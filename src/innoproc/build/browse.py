@@ -15,10 +15,11 @@ from markupsafe import Markup
 from innoproc.build.depends import note_all
 from innoproc.build.facets import Field, fields, group, initial, sort_key
 from innoproc.build.gather import Resource
+from innoproc.build.page import Page, Value
 from innoproc.build.search import INDEX, fold
 
 if TYPE_CHECKING:
-    from innoproc.build.render import Page, Renderer, Value
+    from innoproc.build.render import Renderer
 
 
 @dataclass
@@ -48,8 +49,6 @@ class Browse:
         self.fields = fields(self.index.config.base_iri)
 
     def pages(self, lang: str) -> list[tuple[str, Callable[[], str]]]:
-        from innoproc.build.render import Page
-
         out: list[tuple[str, Callable[[], str]]] = []
         for kind, members in self.kinds.items():
             path = f"{lang}/{kind}/index.html"

@@ -18,12 +18,13 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from innoproc.build.diff import Diff
+from innoproc.build.page import Page
 from innoproc.build.release import Release, Releases
 from innoproc.iris import inside
 from innoproc.rdf import DCTERMS, FOAF, SKOS, choose, from_ox
 
 if TYPE_CHECKING:
-    from innoproc.build.render import Page, Renderer
+    from innoproc.build.render import Renderer
 
 LABELS = (SKOS.prefLabel, FOAF.name, DCTERMS.title)
 
@@ -127,8 +128,6 @@ def label(page: Page, entry: Entry) -> str:
 
 def write_changelog(renderer: Renderer, out: Path) -> None:
     """The list of the renderer's releases and each release's changelog, in every language."""
-    from innoproc.build.render import Page
-
     history = renderer.history
     if not history.releases:
         return

@@ -27,7 +27,7 @@ from innoproc.build.gather import Index, Resource
 from innoproc.rdf import COUNTRY, DCAT, DCTERMS, SKOS, SKOSXL, ip
 
 if TYPE_CHECKING:
-    from innoproc.build.render import Page
+    from innoproc.build.page import Page
 
 __all__ = ["Charts", "Map", "Matrix", "Timeline"]
 
