@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import URIRef
+from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 import innoproc
@@ -202,6 +202,8 @@ class Cache:
         """The data files' hashes before they are read; :meth:`record` checks they still are."""
         self.fingerprint = ""
         self._statements: dict[str, bytes] = {}
+        self._changes: set[bytes] | None = None
+        self._diffed = False
 
     def _read(self) -> State | None:
         try:
@@ -222,22 +224,43 @@ class Cache:
         if old is None or old.fingerprint != fingerprint:
             self.changed = None
             return
+        lines = self.changes(corpus)
+        self.changed = None if lines is None else _nodes(lines)
+
+    def changes(self, corpus: Corpus) -> set[bytes] | None:
+        """The N-Quads lines (sorted N-Quads of each data file, as :func:`statements_of`
+        writes them) that the data files' changes since the previous build add or remove;
+        None if there is no previous build to compare with."""
+        if self._diffed:
+            return self._changes
+        self._diffed = True
+        old = self.previous
+        if old is None:
+            return None
         files = {str(path) for name, path in corpus.graph_files.items()}
         if files - {self.config.ontology_dir} != set(self.data):
-            self.changed = None  # read other files than were hashed: be safe
-            return
+            return None  # read other files than were hashed: be safe
         edited = {p for p in set(old.data) | set(self.data) if old.data.get(p) != self.data.get(p)}
         current = statements_of(corpus, edited)
-        changed: set[str] = set()
+        changed: set[bytes] = set()
         for path in sorted(edited):
             before = self._cached(old.data[path]) if path in old.data else b""
             if before is None:
-                self.changed = None
-                return
+                return None
             after = current.get(path, b"")
-            changed |= _nodes(set(before.splitlines(keepends=True)) ^ set(after.splitlines(True)))
+            changed |= set(before.splitlines(keepends=True)) ^ set(after.splitlines(True))
         self._statements = {self.data[p]: current[p] for p in current}
-        self.changed = changed
+        self._changes = changed
+        return changed
+
+    def report(self) -> bytes | None:
+        """The previous site's validation report (canonical, as N-Triples), if recorded."""
+        if self.previous is None:
+            return None
+        try:
+            return (self.folder / "validation.nt").read_bytes()
+        except OSError:
+            return None
 
     def _cached(self, sha: str) -> bytes | None:
         try:
@@ -277,10 +300,18 @@ class Cache:
 
     # ------------------------------------------------------------------ recording
 
-    def record(self, corpus: Corpus, read: dict[str, list[str]], kept: Iterable[str]) -> None:
+    def record(
+        self,
+        corpus: Corpus,
+        read: dict[str, list[str]],
+        kept: Iterable[str],
+        report: Graph | None = None,
+    ) -> None:
         """Write the cache of the site just swapped in: ``read`` holds what each unit written
-        read; the ``kept`` ones read what they read before. Nothing is written if a data file
-        changed while the build read it (the next build is then a clean one)."""
+        read; the ``kept`` ones read what they read before; ``report`` is the validation
+        report (canonical), for the next build to validate only what changes can affect.
+        Nothing is written if a data file changed while the build read it (the next build is
+        then a clean one)."""
         if data_hashes(self.config) != self.data:
             return
         state = State(self.key, self.fingerprint, self.data)
@@ -318,6 +349,10 @@ class Cache:
         for old_file in statements.iterdir():
             if old_file.stem not in wanted:
                 old_file.unlink()
+        if report is not None:
+            _write(self.folder / "validation.nt", report.serialize(format="nt", encoding="utf-8"))
+        else:
+            (self.folder / "validation.nt").unlink(missing_ok=True)
         _write(self.folder / "site.pickle", pickle.dumps(state, pickle.HIGHEST_PROTOCOL))
 
     def forget(self) -> None:

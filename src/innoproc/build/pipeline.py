@@ -29,7 +29,12 @@ from innoproc.build.load import load_project
 from innoproc.build.parallel import in_parallel
 from innoproc.build.release import Releases
 from innoproc.build.render import Renderer, write_pages
-from innoproc.build.validate import validate, write_report
+from innoproc.build.validate import (
+    changed_statements,
+    validate,
+    validate_again,
+    write_report,
+)
 from innoproc.build.void import void
 from innoproc.clients.store import read_store
 from innoproc.config import Config
@@ -85,7 +90,12 @@ def build(
     corpus = load_project(config, sources)
     done("load")
     workers = config.processes
-    report = validate(corpus, workers=workers)
+    report = None
+    previous, lines = cache.report(), cache.changes(corpus)
+    if previous is not None and lines is not None:
+        report = validate_again(corpus, previous, changed_statements(corpus, lines))
+    if report is None:
+        report = validate(corpus, workers=workers)
     done("validate")
     if not report.conforms:
         raise BuildFailed(report.text())
@@ -185,7 +195,7 @@ def build(
         cache.forget()
         _swap(fresh, target)
         if from_files:
-            cache.record(corpus, read, kept)
+            cache.record(corpus, read, kept, report.graph)
         done("deploy")
     except OSError as exc:
         shutil.rmtree(fresh, ignore_errors=True)
