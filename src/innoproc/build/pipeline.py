@@ -55,6 +55,8 @@ class Built:
     """Missing labels, dangling links and shape warnings (strict mode fails on any)."""
     reused: int = 0
     """The pages and descriptions taken unchanged from the previous site."""
+    validated_again: bool = False
+    """Validated from the previous site's report, only what the data's changes reach."""
 
 
 STAGES = ("load", "validate", "index", "pages", "resources", "dumps", "catalogue", "deploy")
@@ -204,7 +206,13 @@ def build(
         shutil.rmtree(fresh, ignore_errors=True)
         raise
     count = sum(1 for p in target.rglob("*") if p.is_file())
-    return Built(out=target, files=count, problems=problems, reused=len(kept))
+    return Built(
+        out=target,
+        files=count,
+        problems=problems,
+        reused=len(kept),
+        validated_again=report.again,
+    )
 
 
 def _swap(fresh: Path, target: Path) -> None:

@@ -32,10 +32,10 @@ from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, Path, SequencePath
+from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.term import Node, Variable
+from rdflib.term import Node
 
 from innoproc.rdf import OWL, RDF, RDFS, SH
 
@@ -240,13 +240,19 @@ def _query_predicates(shapes: Graph, node: Node) -> set[URIRef]:
     for part in _parts(parsed.algebra):
         if part.name in ("Graph", "ServiceGraphPattern", "GraphGraphPattern"):
             raise Unbounded(f"{node}: the query reads named graphs or a service")
-        if part.name == "BGP":
+        if part.name == "BGP":  # the algebra's triple patterns
             for triple in part.triples:
                 out |= _query_path(triple[1])
+        elif part.name == "TriplesBlock":  # as parsed, inside EXISTS: subject, then pairs
+            for pattern in part.triples:
+                for predicate in list(pattern)[1::3]:
+                    out |= _query_path(predicate)
     return out
 
 
 def _query_path(predicate: object) -> set[URIRef]:
+    """The predicates a triple pattern's predicate matches: an IRI, or a path of IRIs (as
+    the algebra has it, or as parsed)."""
     if isinstance(predicate, URIRef):
         return {predicate}
     if isinstance(predicate, (SequencePath, AlternativePath)):
@@ -255,16 +261,25 @@ def _query_path(predicate: object) -> set[URIRef]:
         return _query_path(predicate.arg)
     if isinstance(predicate, MulPath):
         return _query_path(predicate.path)
-    if isinstance(predicate, (Variable, NegatedPath, Path)):
-        raise Unbounded(f"a query matches a predicate it does not name ({predicate})")
-    raise Unbounded(f"a query matches {predicate!r}")
+    if isinstance(predicate, CompValue) and predicate.name in _PARSED_PATHS:
+        return {
+            p
+            for value in dict.values(predicate)
+            for item in (value if isinstance(value, list) else [value])
+            if isinstance(item, (URIRef, CompValue))
+            for p in _query_path(item)
+        }
+    raise Unbounded(f"a query matches a predicate it does not name ({predicate!r})")
+
+
+_PARSED_PATHS = ("PathAlternative", "PathSequence", "PathElt", "PathEltOrInverse")
 
 
 def _parts(node: object) -> Iterator[CompValue]:
     """Every part of a query's algebra."""
     if isinstance(node, CompValue):
         yield node
-        for value in node.values():
+        for value in dict.values(node):
             yield from _parts(value)
     elif isinstance(node, (list, tuple)):
         for item in node:

@@ -55,6 +55,9 @@ class Report:
     findings: list[Finding]
     graph: Graph
     """The SHACL validation report as RDF."""
+    again: bool = False
+    """Made from the previous build's report, checking only what the data's changes reach
+    (:func:`validate_again`)."""
 
     @property
     def violations(self) -> list[Finding]:
@@ -429,7 +432,7 @@ def validate_again(
         for _, p, o, _ in corpus.dataset.quads((node, SKOS.prefLabel, None, None)):
             labels.add((node, p, o))
     findings = _findings(corpus, labels, results)
-    return Report(conforms=conforms, findings=sorted(findings), graph=results)
+    return Report(conforms=conforms, findings=sorted(findings), graph=results, again=True)
 
 
 def _targets(shapes: Graph, root: Node, node: Node, data: _Union, hierarchy: Graph) -> bool:
