@@ -22,7 +22,7 @@ from innoproc.build.load import Corpus, parse_file
 from innoproc.config import Config
 from innoproc.errors import InputError
 from innoproc.iris import InvalidIri, resource_path
-from innoproc.rdf import COUNTRY, DCTERMS, FOAF, ORG, OWL, RDF, RDFS, SH, SKOS, ip, quads, term_key
+from innoproc.rdf import COUNTRY, DCTERMS, FOAF, ORG, OWL, RDF, RDFS, SH, SKOS, ip, term_key
 
 LINKABLE = re.compile(r"^(https?|mailto):", re.IGNORECASE)
 
@@ -243,7 +243,7 @@ def gather(corpus: Corpus) -> Index:
 
     # one pass: statements grouped by subject, (predicate, value) -> sources
     by_subject: dict[Node, dict[tuple[Node, Node], set[URIRef]]] = defaultdict(dict)
-    for s, p, o, graph in quads(corpus.dataset):
+    for s, p, o, graph in corpus.statements:
         source = graph if graph is not None else ontology
         by_subject[s].setdefault((p, o), set()).add(source)
 

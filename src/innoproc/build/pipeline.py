@@ -6,6 +6,7 @@ it is complete, so a failed build leaves the previous site as it was.
 
 from __future__ import annotations
 
+import os
 import shutil
 import stat
 import subprocess
@@ -107,7 +108,7 @@ def build(
         raise BuildFailed(
             "\n".join(problems) + f"\nStrict mode: {len(problems)} problem(s), nothing written."
         )
-    store = union_store(corpus.dataset)
+    store = union_store(corpus.statements)
     queries = load_queries(config.path(config.queries_dir))
     answers = {q.name: (q, execute(store, q, config.base_iri)) for q in queries}
     renderer = Renderer(index, answers, corpus.description)
@@ -205,7 +206,8 @@ def build(
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
         raise
-    count = sum(1 for p in target.rglob("*") if p.is_file())
+    # the folders' listings tell files from folders without a look at each file
+    count = sum(len(names) for _, _, names in os.walk(target))
     return Built(
         out=target,
         files=count,

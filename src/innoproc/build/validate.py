@@ -89,7 +89,7 @@ def data_graph(corpus: Corpus) -> Graph:
     union = _prefixed(corpus)
     stated_in = ip(corpus.config.base_iri).statedIn
     sources = set(corpus.source_graphs)
-    for s, p, o, name in quads(corpus.dataset):
+    for s, p, o, name in corpus.statements:
         union.add((s, p, o))
         if name in sources and isinstance(s, URIRef):
             union.add((s, stated_in, name))
