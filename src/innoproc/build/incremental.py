@@ -5,6 +5,7 @@ The cache lives beside the output folder, in ``.innoproc-cache/{output}/``
 
 - ``statements/{sha256}.nq``: the statements of each data file, as N-Quads, under the SHA-256
   of the file's bytes (content-addressed: a file changed back finds its old entry);
+- ``validation.nt``: the site's validation report;
 - ``site.pickle``: the site the cache describes: the key it was built with, the hash of each
   data file, what each page and each resource's description read (its nodes, see
   :mod:`innoproc.build.depends`), and each of those files' inode, size and modification time.
@@ -28,9 +29,12 @@ the navigation, the ontology's terms labelled in the data, the single-valued and
 properties, the prefixes, the releases) forms a fingerprint: if it differs, every page is
 written again.
 
-Stages 1 to 3 (load, validate, gather) and the dumps and catalogue run in full on every build:
-validation in particular checks the whole graph every time, so its report is the clean
-build's by construction.
+Validation starts from the previous site's report (``validation.nt``, canonical, as
+N-Triples): the statements the changed lines add or remove are the changes of the data graph,
+and :func:`innoproc.build.validate.validate_again` checks again only the focus nodes whose
+shapes can reach them (:mod:`innoproc.build.reach`), or validates the whole graph when the
+shapes read what cannot be bounded. Stages 1 and 3 (load, gather), the dumps and the catalogue
+run in full on every build.
 """
 
 from __future__ import annotations
