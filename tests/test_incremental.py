@@ -179,6 +179,47 @@ def test_validating_again_gives_the_clean_report_as_violations_come_and_go(proje
     assert again_then_clean(bad, report, corpus).conforms
 
 
+JOINED = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix org: <http://www.w3.org/ns/org#> .
+<https://w3id.org/innoproc/shapes#Joined> a sh:NodeShape ;
+    sh:targetClass <https://w3id.org/innoproc/ontology#Initiative> ;
+    sh:property [ sh:path [ sh:inversePath org:organization ] ;
+        sh:node [ sh:property [ sh:path org:memberDuring ;
+            sh:class <http://purl.org/dc/terms/PeriodOfTime> ] ] ] .
+"""
+
+
+def test_validating_again_walks_inverse_paths_and_nested_shapes_back(project: Path) -> None:
+    """A period two steps from the initiatives whose members it dates (backwards through
+    org:organization, then org:memberDuring) loses its class: the initiatives are checked
+    again (their results hold the memberships' as details), and are fine again once the
+    class is back."""
+
+    def loaded() -> Corpus:
+        corpus = load_project(Config.load(project))
+        corpus.shapes.parse(data=JOINED, format="turtle")
+        return corpus
+
+    period = "<id/period/2010-01-01--2010-01-21> a "
+    files = [project / "data" / name for name in ("syn-00000.trig", "syn-00001.trig")]
+    good = [path.read_text("utf-8") for path in files]
+    corpus = loaded()
+    previous = validate(corpus)
+    for path in files:
+        edit(path, period + "dcterms:PeriodOfTime , time:Interval", period + "time:Interval")
+    changed = loaded()
+    report = again_then_clean(corpus, previous, changed)
+    # the engine reports each membership's failure as the detail of its initiative's
+    initiatives = {f"https://w3id.org/innoproc/id/initiative/syn-{n}" for n in (0, 15)}
+    assert {f.focus for f in report.findings if f.component == "NodeConstraintComponent"} == (
+        initiatives
+    )
+    for path, text in zip(files, good, strict=True):
+        path.write_text(text, "utf-8")
+    assert again_then_clean(changed, report, corpus).findings == previous.findings
+
+
 def test_a_rebuild_validates_again_only_what_changed_and_reports_as_a_clean_build(
     project: Path,
 ) -> None:

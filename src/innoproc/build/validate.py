@@ -403,13 +403,16 @@ def validate_again(
     old.parse(data=previous, format="nt")
     owner = {shape: root for root, r in sparql.items() for shape in r.shapes}
     shaped = {shape for r in walked.values() for shape in r.shapes}
+    # a blank node shape is named in the report by what the report holds of it (nothing), so
+    # it tells no shape from another: it is a walked root's if no SPARQL root has one
+    anonymous = not any(isinstance(shape, BNode) for shape in owner)
     results = Graph()
-    for result in old.subjects(RDF.type, SH.ValidationResult):
+    for result in _top(old):
         shape = old.value(result, SH.sourceShape)
         if shape in owner:
             if owner[shape] in again:
                 continue
-        elif shape in shaped:
+        elif shape in shaped or (isinstance(shape, BNode) and anonymous):
             if old.value(result, SH.focusNode) in candidates:
                 continue
         else:
@@ -420,7 +423,7 @@ def validate_again(
         fresh.remove((node, None, None))
     results += fresh
     report = BNode()
-    listed = sorted(results.subjects(RDF.type, SH.ValidationResult), key=str)
+    listed = sorted(_top(results), key=str)
     # the engines allow warnings and infos (OPTIONS): any other severity fails
     conforms = all(results.value(r, SH.resultSeverity) in (SH.Warning, SH.Info) for r in listed)
     results.add((report, RDF.type, SH.ValidationReport))
@@ -465,6 +468,12 @@ def _walked(focus: Node, walks: Iterable[reach.Walk], data: _Union) -> Iterator[
                     found.add(s)
                     yield s, step, node
         ends[walk] = found
+
+
+def _top(results: Graph) -> set[Node]:
+    """The results of a report that are not the details (``sh:detail``) of another."""
+    details = set(results.objects(None, SH.detail))
+    return {r for r in results.subjects(RDF.type, SH.ValidationResult) if r not in details}
 
 
 def _held(graph: Graph, node: Node) -> Iterator[Triple]:
