@@ -288,10 +288,16 @@ def endpoint_run(project: Path, work: Path) -> dict[str, Any]:
 
 
 def change_one_file(project: Path) -> None:
-    """Change one label in one data file, as an editor would."""
-    path = sorted((project / "data").glob("syn-0*.trig"))[0]
-    text = path.read_text("utf-8")
-    path.write_text(text.replace("Synthetic source 0", "Synthetic source zero", 1), "utf-8")
+    """Change one label in one data file, as an editor would: the title of the first source,
+    which every page citing it shows. (The first file by name is that source's review, which
+    does not hold the title: the edit must be checked to change something.)"""
+    old, new = '"Synthetic source 0"@en', '"Synthetic source zero"@en'
+    for path in sorted((project / "data").glob("syn-0*.trig")):
+        text = path.read_text("utf-8")
+        if old in text:
+            path.write_text(text.replace(old, new, 1), "utf-8")
+            return
+    raise SystemExit(f"no data file of {project} holds {old}: the rebuild would change nothing")
 
 
 def measure_shacl(

@@ -82,7 +82,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, config: Config) -> Path:
 
 @pytest.fixture(scope="session")
 def store(corpus: Corpus) -> ox.Store:
-    return union_store(corpus.dataset)
+    return union_store(corpus.statements)
 
 
 @pytest.fixture

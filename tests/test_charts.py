@@ -41,7 +41,7 @@ MAP = "section[aria-labelledby=map]"
 
 @pytest.fixture(scope="module")
 def store(corpus: Corpus) -> ox.Store:
-    return union_store(corpus.dataset)
+    return union_store(corpus.statements)
 
 
 def ask(store: ox.Store, query: str) -> list[tuple[str, ...]]:

@@ -60,7 +60,7 @@ def pairs_of(index: Index) -> set[frozenset[tuple[object, ...]]]:
 
 
 def query_pairs(corpus: Corpus) -> set[frozenset[tuple[object, ...]]]:
-    result = execute(union_store(corpus.dataset), QUERY, corpus.config.base_iri)
+    result = execute(union_store(corpus.statements), QUERY, corpus.config.base_iri)
     out: set[frozenset[tuple[object, ...]]] = set()
     for values in result.rows:
         row = {

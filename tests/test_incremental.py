@@ -20,8 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from innoproc.build.incremental import cache_folder
+from innoproc.build.incremental import cache_folder, statements_of
+from innoproc.build.load import Corpus, load_project
 from innoproc.build.pipeline import Built, build
+from innoproc.build.validate import Report, changed_statements, validate, validate_again
 from innoproc.config import Config
 from innoproc.errors import InputError
 from test_synthesize import ROOT, synthesize
@@ -114,6 +116,143 @@ def test_changed_added_and_deleted_sources_give_the_clean_build(project: Path) -
     again = rebuild(project, site)
     assert again.reused >= deleted.reused
     assert_same_as_clean(project, site, "again")
+
+
+ORG_00 = '"Platform Programme 0-0"@nl , "Platform Programme 0-0"@en'
+ORG_01 = '"Programme Innovation 0-1"@nl , "Programme Innovation 0-1"@en'
+BAD = [  # each (old, new) in syn-00000.trig
+    # a violation: a homepage that is no http(s) IRI
+    ("<https://example.org/org/0/0>", "<ftp://example.org/org/0/0>"),
+    # a type change: an organisation becomes a person (another shape, other constraints)
+    ("<id/organisation/syn-0-0> a org:Organization", "<id/organisation/syn-0-0> a foaf:Person"),
+    # a warning of the SPARQL constraint: two organisations with one label
+    (ORG_01, ORG_00),
+    # a value two steps away: the country an organisation names is no country
+    ("ip:country country:SWE", "ip:country country:XXX"),
+    # a period loses its class: the memberships naming it are checked again
+    ("a dcterms:PeriodOfTime , time:Interval", "a time:Interval"),
+]
+
+
+def lines_of(corpus: Corpus) -> dict[str, set[bytes]]:
+    return {name: set(text.splitlines(True)) for name, text in statements_of(corpus).items()}
+
+
+def again_then_clean(before: Corpus, previous: Report, after: Corpus) -> Report:
+    """The report made from ``previous`` for the change from ``before`` to ``after``, checked
+    to be the clean validation's: the same bytes and the same findings."""
+    old, new = lines_of(before), lines_of(after)
+    lines = set().union(*(old.get(f, set()) ^ new.get(f, set()) for f in set(old) | set(new)))
+    report = validate_again(
+        after,
+        previous.graph.serialize(format="nt", encoding="utf-8"),
+        changed_statements(after, lines),
+    )
+    clean = validate(after)
+    assert report is not None and report.again
+    assert report.graph.serialize(format="turtle") == clean.graph.serialize(format="turtle")
+    assert (report.conforms, report.findings) == (clean.conforms, clean.findings)
+    return report
+
+
+def test_validating_again_gives_the_clean_report_as_violations_come_and_go(project: Path) -> None:
+    data = project / "data" / "syn-00000.trig"
+    good = data.read_text("utf-8")
+    corpus = load_project(Config.load(project))
+    previous = validate(corpus)
+    assert previous.conforms and not previous.findings
+    for old, new in BAD:  # one at a time, then undone
+        edit(data, old, new)
+        changed = load_project(Config.load(project))
+        report = again_then_clean(corpus, previous, changed)
+        if "Period" not in old:
+            assert report.findings, new  # the change shows, and then goes
+        data.write_text(good, "utf-8")
+        assert again_then_clean(changed, report, corpus).findings == []
+    for old, new in BAD:  # all at once, then undone
+        edit(data, old, new)
+    bad = load_project(Config.load(project))
+    report = again_then_clean(corpus, previous, bad)
+    assert not report.conforms
+    assert report.violations
+    data.write_text(good, "utf-8")
+    assert again_then_clean(bad, report, corpus).conforms
+
+
+JOINED = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix org: <http://www.w3.org/ns/org#> .
+<https://w3id.org/innoproc/shapes#Joined> a sh:NodeShape ;
+    sh:targetClass <https://w3id.org/innoproc/ontology#Initiative> ;
+    sh:property [ sh:path [ sh:inversePath org:organization ] ;
+        sh:node [ sh:property [ sh:path org:memberDuring ;
+            sh:class <http://purl.org/dc/terms/PeriodOfTime> ] ] ] .
+"""
+
+
+def test_validating_again_walks_inverse_paths_and_nested_shapes_back(project: Path) -> None:
+    """A period two steps from the initiatives whose members it dates (backwards through
+    org:organization, then org:memberDuring) loses its class: the initiatives are checked
+    again (their results hold the memberships' as details), and are fine again once the
+    class is back."""
+
+    def loaded() -> Corpus:
+        corpus = load_project(Config.load(project))
+        corpus.shapes.parse(data=JOINED, format="turtle")
+        return corpus
+
+    period = "<id/period/2010-01-01--2010-01-21> a "
+    files = [project / "data" / name for name in ("syn-00000.trig", "syn-00001.trig")]
+    good = [path.read_text("utf-8") for path in files]
+    corpus = loaded()
+    previous = validate(corpus)
+    for path in files:
+        edit(path, period + "dcterms:PeriodOfTime , time:Interval", period + "time:Interval")
+    changed = loaded()
+    report = again_then_clean(corpus, previous, changed)
+    # the engine reports each membership's failure as the detail of its initiative's
+    initiatives = {f"https://w3id.org/innoproc/id/initiative/syn-{n}" for n in (0, 15)}
+    assert {f.focus for f in report.findings if f.component == "NodeConstraintComponent"} == (
+        initiatives
+    )
+    for path, text in zip(files, good, strict=True):
+        path.write_text(text, "utf-8")
+    assert again_then_clean(changed, report, corpus).findings == previous.findings
+
+
+def test_a_rebuild_validates_again_only_what_changed_and_reports_as_a_clean_build(
+    project: Path,
+) -> None:
+    site = project.parent / "site"
+    rebuild(project, site)
+    data = project / "data" / "syn-00000.trig"
+    edit(data, ORG_01, ORG_00)  # two warnings: the build goes on
+    warned = rebuild(project, site)
+    assert warned.validated_again
+    assert "Probable duplicate" in (site / "validation-report.ttl").read_text("utf-8")
+    assert_same_as_clean(project, site, "warned")
+    edit(data, ORG_00, ORG_01)
+    edit(data, '"Synthetic source 0"@en', '"Synthetic source zero"@en')
+    assert rebuild(project, site).validated_again
+    assert "Probable duplicate" not in (site / "validation-report.ttl").read_text("utf-8")
+    assert_same_as_clean(project, site, "unwarned")
+
+
+def test_shapes_that_read_without_bound_validate_the_whole_graph(project: Path) -> None:
+    site = project.parent / "site"
+    shapes = sorted((project / "shapes").glob("*.ttl"))[0]
+    shapes.write_text(
+        shapes.read_text("utf-8")
+        + "\nsx:Reached a sh:NodeShape ; sh:targetClass org:Organization ;\n"
+        + "    sh:property [ sh:path [ sh:zeroOrMorePath org:subOrganizationOf ] ;"
+        + " sh:nodeKind sh:IRI ] .\n",
+        "utf-8",
+    )
+    rebuild(project, site)
+    edit(project / "data" / "syn-00000.trig", '"Platform Programme 0-0"@en', '"Council"@en')
+    again = rebuild(project, site)
+    assert again.reused > 0 and not again.validated_again
+    assert_same_as_clean(project, site, "unbounded")
 
 
 def test_a_failed_rebuild_keeps_the_site_and_the_next_one_is_still_exact(project: Path) -> None:

@@ -139,7 +139,7 @@ def query(
         if endpoint:
             result = query_endpoint(endpoint, q, config.base_iri, timeout or config.client_timeout)
         else:
-            store = union_store(load_project(config).dataset)
+            store = union_store(load_project(config).statements)
             result = execute(store, q, config.base_iri)
         text = result.render(fmt)
     except InputError as exc:

@@ -8,7 +8,7 @@ serialises and answers queries. Terms cross between the two here and nowhere els
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import pyoxigraph as ox
@@ -159,6 +159,24 @@ def statement_key(statement: Iterable[Node | None]) -> tuple[tuple[str, ...], ..
     return tuple(term_key(t) for t in statement if t is not None)
 
 
+def statement_order() -> Callable[[Iterable[Node | None]], tuple[tuple[str, ...], ...]]:
+    """:func:`statement_key`, remembering each term's key: sorting a whole dataset meets the
+    same predicates, graphs and linked resources over and over."""
+    keys: dict[Node, tuple[str, str, str, str]] = {}
+
+    def key(statement: Iterable[Node | None]) -> tuple[tuple[str, ...], ...]:
+        out = []
+        for term in statement:
+            if term is not None:
+                found = keys.get(term)
+                if found is None:
+                    found = keys[term] = term_key(term)
+                out.append(found)
+        return tuple(out)
+
+    return key
+
+
 # ------------------------------------------------------------------ datasets
 
 DEFAULT_GRAPH = URIRef("urn:x-rdflib:default")
@@ -174,15 +192,25 @@ def quads(
         yield s, p, o, (None if name is None or name == DEFAULT_GRAPH else URIRef(str(name)))
 
 
-def union_store(dataset: Dataset) -> ox.Store:
-    """An in-memory Oxigraph store holding every named graph of ``dataset``, and their union
-    (as a set of triples) as its default graph."""
+def union_store(statements: Iterable[tuple[Node, Node, Node, URIRef | None]]) -> ox.Store:
+    """An in-memory Oxigraph store holding every named graph of ``statements`` (those of a
+    dataset with their graphs' names, as :func:`quads` gives them), and their union (as a set
+    of triples) as its default graph."""
+    converted: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
+
+    def ox_of(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        found = converted.get(term)
+        if found is None:
+            found = converted[term] = to_ox(term)
+        return found
+
     store = ox.Store()
+    default = ox.DefaultGraph()
     store.bulk_extend(
-        ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph)  # type: ignore[arg-type]
-        for s, p, o, name in quads(dataset)
+        ox.Quad(ox_of(s), ox_of(p), ox_of(o), graph)  # type: ignore[arg-type]
+        for s, p, o, name in statements
         if name is not None
-        for graph in (ox.NamedNode(str(name)), ox.DefaultGraph())
+        for graph in (ox_of(name), default)
     )
     return store
 

@@ -88,14 +88,14 @@ def test_questions_are_read_and_answered(tiny: Corpus) -> None:
         "en": "Which initiatives are there?",
         "nl": "Welke initiatieven zijn er?",
     }
-    result = execute(union_store(tiny.dataset), query, tiny.config.base_iri)
+    result = execute(union_store(tiny.statements), query, tiny.config.base_iri)
     assert [row["label"] for row in result.values()] == ["Alpha", "Beta"]
     assert result.render("csv").splitlines()[0] == "initiative,label"
 
 
 def test_a_graph_answer_refuses_table_formats(tiny: Corpus) -> None:
     query = Query("CONSTRUCT { ?s a ?t } WHERE { ?s a ?t }")
-    result = execute(union_store(tiny.dataset), query, tiny.config.base_iri)
+    result = execute(union_store(tiny.statements), query, tiny.config.base_iri)
     assert result.graph and result.render("table").endswith(" .\n")
     for fmt in ("json", "csv", "tsv", "xml"):
         with pytest.raises(QueryError, match=f"--format {fmt} is for SELECT and ASK"):
@@ -105,7 +105,7 @@ def test_a_graph_answer_refuses_table_formats(tiny: Corpus) -> None:
 def test_a_malformed_query_is_an_input_error(tiny: Corpus) -> None:
     query = Query("SELECT ?x WHERE { ?x", path=Path("queries/broken.rq"))
     with pytest.raises(InputError, match=r"^queries/broken\.rq: "):
-        execute(union_store(tiny.dataset), query, tiny.config.base_iri)
+        execute(union_store(tiny.statements), query, tiny.config.base_iri)
 
 
 def test_the_tiny_project_builds_byte_identically(tiny_config: Config, tmp_path: Path) -> None:

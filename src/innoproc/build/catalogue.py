@@ -30,7 +30,6 @@ from innoproc.rdf import (
     SPDX,
     VCARD,
     XSD,
-    quads,
 )
 
 SHA256 = URIRef("https://spdx.org/rdf/terms#checksumAlgorithm_sha256")  # as DCAT-AP 3 writes it
@@ -195,7 +194,7 @@ def _countries_and_coverage(
     dated = (DCAT.startDate, DCAT.endDate, DCTERMS.date, DCTERMS.created, DCTERMS.issued)
     countries: set[URIRef] = set()
     dates: list[str] = []
-    for _, p, o, g in quads(corpus.dataset):
+    for _, p, o, g in corpus.statements:
         if g not in sources:
             continue
         if isinstance(o, URIRef) and str(o).startswith(prefix):
@@ -225,7 +224,7 @@ def codes(corpus: Corpus) -> Graph:
     graph = Graph()
     for triple in parse_file(config, path)[0]:
         graph.add(triple)
-    for s, p, o, _ in quads(corpus.dataset):
+    for s, p, o, _ in corpus.statements:
         if str(s).startswith(AUTHORITY):
             graph.add((s, p, o))
     return graph

@@ -22,7 +22,7 @@ from innoproc.build.gather import Index, Resource
 from innoproc.build.load import Corpus
 from innoproc.iris import inside
 from innoproc.query import Query, Result
-from innoproc.rdf import RDFS, ox_quad, ox_triple, quads, statement_key
+from innoproc.rdf import RDFS, ox_quad, ox_triple, statement_key, statement_order
 
 
 def write_dumps(corpus: Corpus, out: Path) -> None:
@@ -31,15 +31,16 @@ def write_dumps(corpus: Corpus, out: Path) -> None:
     JSON-LD) their union."""
     target = out / corpus.description.dump
     target.parent.mkdir(parents=True, exist_ok=True)
+    order = statement_order()
     statements = sorted(
-        ((s, p, o, g) for s, p, o, g in quads(corpus.dataset) if g is not None), key=statement_key
+        ((s, p, o, g) for s, p, o, g in corpus.statements if g is not None), key=order
     )
     declared = prefixes(corpus)
     named = [ox_quad(s, p, o, g) for s, p, o, g in statements]
     union: dict[tuple[Node, Node, Node], ox.Triple] = {}
     for (s, p, o, _), quad in zip(statements, named, strict=True):
         union.setdefault((s, p, o), quad.triple)
-    triples = [union[key] for key in sorted(union, key=statement_key)]
+    triples = [union[key] for key in sorted(union, key=order)]
     used = {"quads": _namespaces(named), "triples": _namespaces(triples)}
     for fmt in formats.dumped():
         assert fmt.rdf is not None

@@ -22,7 +22,7 @@ from innoproc.build.load import Corpus, parse_file
 from innoproc.config import Config
 from innoproc.errors import InputError
 from innoproc.iris import InvalidIri, resource_path
-from innoproc.rdf import COUNTRY, DCTERMS, FOAF, ORG, OWL, RDF, RDFS, SH, SKOS, ip, quads, term_key
+from innoproc.rdf import COUNTRY, DCTERMS, FOAF, ORG, OWL, RDF, RDFS, SH, SKOS, ip, term_key
 
 LINKABLE = re.compile(r"^(https?|mailto):", re.IGNORECASE)
 
@@ -243,21 +243,36 @@ def gather(corpus: Corpus) -> Index:
 
     # one pass: statements grouped by subject, (predicate, value) -> sources
     by_subject: dict[Node, dict[tuple[Node, Node], set[URIRef]]] = defaultdict(dict)
-    for s, p, o, graph in quads(corpus.dataset):
+    for s, p, o, graph in corpus.statements:
         source = graph if graph is not None else ontology
         by_subject[s].setdefault((p, o), set()).add(source)
+
+    # each subject's statements in the order of terms, sorted once: every pass below reads them
+    keys: dict[Node, tuple[str, str, str, str]] = {}
+
+    def key_of(item: tuple[tuple[Node, Node], object]) -> tuple[tuple[str, ...], ...]:
+        (p, o), _ = item
+        found_p, found_o = keys.get(p), keys.get(o)
+        if found_p is None:
+            found_p = keys[p] = term_key(p)
+        if found_o is None:
+            found_o = keys[o] = term_key(o)
+        return (found_p, found_o)
+
+    ordered = {s: sorted(statements.items(), key=key_of) for s, statements in by_subject.items()}
 
     labels: dict[Node, dict[str, str]] = defaultdict(dict)
     label_statements: dict[Node, list[tuple[URIRef, Literal]]] = defaultdict(list)
     label_sources: dict[tuple[Node, URIRef, Literal], list[URIRef]] = {}
-    for subject, statements in by_subject.items():
-        for (p, o), stated_by in sorted(statements.items(), key=_statement_key):
-            if p in (SKOS.prefLabel, RDFS.label) and isinstance(o, Literal):
+    labelling, naming = (SKOS.prefLabel, RDFS.label), (FOAF.name, DCTERMS.title)
+    for subject, items in ordered.items():
+        for (p, o), stated_by in items:
+            if p in labelling and isinstance(o, Literal):
                 labels[subject].setdefault(o.language or "", str(o))
                 label_statements[subject].append((URIRef(str(p)), o))
                 label_sources[(subject, URIRef(str(p)), o)] = sorted(stated_by)
-        for (p, o), _ in sorted(statements.items(), key=_statement_key):
-            if p in (FOAF.name, DCTERMS.title) and isinstance(o, Literal):
+        for (p, o), _ in items:
+            if p in naming and isinstance(o, Literal):
                 labels[subject].setdefault(o.language or "", str(o))
 
     codes = config.path(config.catalogue_dir) / "authority-codes.ttl"
@@ -281,14 +296,13 @@ def gather(corpus: Corpus) -> Index:
             kind=path.split("/", 1)[0],
             types=sorted({o for (p, o) in statements if p == RDF.type}, key=str),  # type: ignore[misc]
             statements=[
-                Statement(URIRef(str(p)), o, sorted(sources))
-                for (p, o), sources in sorted(statements.items(), key=_statement_key)
+                Statement(URIRef(str(p)), o, sorted(stated)) for (p, o), stated in ordered[subject]
             ],
         )
 
     problems = []
-    for subject, statements in sorted(by_subject.items(), key=lambda kv: str(kv[0])):
-        for (p, o), sources in sorted(statements.items(), key=_statement_key):
+    for subject in sorted(by_subject, key=str):
+        for (p, o), sources in ordered[subject]:
             if o in resources and p != RDF.type:
                 resources[o].incoming.append((subject, p, sorted(sources)))  # type: ignore[arg-type, index]
             elif (
@@ -366,11 +380,6 @@ def ontology_terms(corpus: Corpus) -> list[OntologyTerm]:
             )
         )
     return out
-
-
-def _statement_key(item: tuple[tuple[Node, Node], object]) -> tuple[tuple[str, ...], ...]:
-    (p, o), _ = item
-    return (term_key(p), term_key(o))
 
 
 def linkable(node: Node) -> bool:

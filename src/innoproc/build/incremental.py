@@ -5,6 +5,7 @@ The cache lives beside the output folder, in ``.innoproc-cache/{output}/``
 
 - ``statements/{sha256}.nq``: the statements of each data file, as N-Quads, under the SHA-256
   of the file's bytes (content-addressed: a file changed back finds its old entry);
+- ``validation.nt``: the site's validation report;
 - ``site.pickle``: the site the cache describes: the key it was built with, the hash of each
   data file, what each page and each resource's description read (its nodes, see
   :mod:`innoproc.build.depends`), and each of those files' inode, size and modification time.
@@ -28,9 +29,12 @@ the navigation, the ontology's terms labelled in the data, the single-valued and
 properties, the prefixes, the releases) forms a fingerprint: if it differs, every page is
 written again.
 
-Stages 1 to 3 (load, validate, gather) and the dumps and catalogue run in full on every build:
-validation in particular checks the whole graph every time, so its report is the clean
-build's by construction.
+Validation starts from the previous site's report (``validation.nt``, canonical, as
+N-Triples): the statements the changed lines add or remove are the changes of the data graph,
+and :func:`innoproc.build.validate.validate_again` checks again only the focus nodes whose
+shapes can reach them (:mod:`innoproc.build.reach`), or validates the whole graph when the
+shapes read what cannot be bounded. Stages 1 and 3 (load, gather), the dumps and the catalogue
+run in full on every build.
 """
 
 from __future__ import annotations
@@ -46,7 +50,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import URIRef
+from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 import innoproc
@@ -202,6 +206,8 @@ class Cache:
         """The data files' hashes before they are read; :meth:`record` checks they still are."""
         self.fingerprint = ""
         self._statements: dict[str, bytes] = {}
+        self._changes: set[bytes] | None = None
+        self._diffed = False
 
     def _read(self) -> State | None:
         try:
@@ -222,22 +228,43 @@ class Cache:
         if old is None or old.fingerprint != fingerprint:
             self.changed = None
             return
+        lines = self.changes(corpus)
+        self.changed = None if lines is None else _nodes(lines)
+
+    def changes(self, corpus: Corpus) -> set[bytes] | None:
+        """The N-Quads lines (sorted N-Quads of each data file, as :func:`statements_of`
+        writes them) that the data files' changes since the previous build add or remove;
+        None if there is no previous build to compare with."""
+        if self._diffed:
+            return self._changes
+        self._diffed = True
+        old = self.previous
+        if old is None:
+            return None
         files = {str(path) for name, path in corpus.graph_files.items()}
         if files - {self.config.ontology_dir} != set(self.data):
-            self.changed = None  # read other files than were hashed: be safe
-            return
+            return None  # read other files than were hashed: be safe
         edited = {p for p in set(old.data) | set(self.data) if old.data.get(p) != self.data.get(p)}
         current = statements_of(corpus, edited)
-        changed: set[str] = set()
+        changed: set[bytes] = set()
         for path in sorted(edited):
             before = self._cached(old.data[path]) if path in old.data else b""
             if before is None:
-                self.changed = None
-                return
+                return None
             after = current.get(path, b"")
-            changed |= _nodes(set(before.splitlines(keepends=True)) ^ set(after.splitlines(True)))
+            changed |= set(before.splitlines(keepends=True)) ^ set(after.splitlines(True))
         self._statements = {self.data[p]: current[p] for p in current}
-        self.changed = changed
+        self._changes = changed
+        return changed
+
+    def report(self) -> bytes | None:
+        """The previous site's validation report (canonical, as N-Triples), if recorded."""
+        if self.previous is None:
+            return None
+        try:
+            return (self.folder / "validation.nt").read_bytes()
+        except OSError:
+            return None
 
     def _cached(self, sha: str) -> bytes | None:
         try:
@@ -277,10 +304,18 @@ class Cache:
 
     # ------------------------------------------------------------------ recording
 
-    def record(self, corpus: Corpus, read: dict[str, list[str]], kept: Iterable[str]) -> None:
+    def record(
+        self,
+        corpus: Corpus,
+        read: dict[str, list[str]],
+        kept: Iterable[str],
+        report: Graph | None = None,
+    ) -> None:
         """Write the cache of the site just swapped in: ``read`` holds what each unit written
-        read; the ``kept`` ones read what they read before. Nothing is written if a data file
-        changed while the build read it (the next build is then a clean one)."""
+        read; the ``kept`` ones read what they read before; ``report`` is the validation
+        report (canonical), for the next build to validate only what changes can affect.
+        Nothing is written if a data file changed while the build read it (the next build is
+        then a clean one)."""
         if data_hashes(self.config) != self.data:
             return
         state = State(self.key, self.fingerprint, self.data)
@@ -318,6 +353,10 @@ class Cache:
         for old_file in statements.iterdir():
             if old_file.stem not in wanted:
                 old_file.unlink()
+        if report is not None:
+            _write(self.folder / "validation.nt", report.serialize(format="nt", encoding="utf-8"))
+        else:
+            (self.folder / "validation.nt").unlink(missing_ok=True)
         _write(self.folder / "site.pickle", pickle.dumps(state, pickle.HIGHEST_PROTOCOL))
 
     def forget(self) -> None:

@@ -46,6 +46,13 @@ class Corpus:
         return self.dataset.graph(URIRef(self.config.ontology_iri))
 
     @cached_property
+    def statements(self) -> list[tuple[Node, Node, Node, URIRef | None]]:
+        """Every statement with the name of its graph (None for the default graph), in the
+        dataset's order: walked once (the dataset is complete once loading is done), then by
+        every stage that reads them all, at a list's speed rather than the store's."""
+        return list(quads(self.dataset))
+
+    @cached_property
     def source_graphs(self) -> list[URIRef]:
         """The named graphs read from ``data/``, one per source, sorted (once loading is done)."""
         ontology = URIRef(self.config.ontology_iri)

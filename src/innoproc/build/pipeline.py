@@ -7,6 +7,7 @@ it is complete, so a failed build leaves the previous site as it was.
 from __future__ import annotations
 
 import gc
+import os
 import shutil
 import stat
 import subprocess
@@ -30,7 +31,12 @@ from innoproc.build.load import load_project
 from innoproc.build.parallel import in_parallel
 from innoproc.build.release import Releases
 from innoproc.build.render import Renderer, write_pages
-from innoproc.build.validate import validate, write_report
+from innoproc.build.validate import (
+    changed_statements,
+    validate,
+    validate_again,
+    write_report,
+)
 from innoproc.build.void import void
 from innoproc.clients.store import read_store
 from innoproc.config import Config
@@ -51,6 +57,8 @@ class Built:
     """Missing labels, dangling links and shape warnings (strict mode fails on any)."""
     reused: int = 0
     """The pages and descriptions taken unchanged from the previous site."""
+    validated_again: bool = False
+    """Validated from the previous site's report, only what the data's changes reach."""
 
 
 STAGES = ("load", "validate", "index", "pages", "resources", "dumps", "catalogue", "deploy")
@@ -109,7 +117,12 @@ def _build(
     gc.freeze()
     done("load")
     workers = config.processes
-    report = validate(corpus, workers=workers)
+    report = None
+    previous, lines = cache.report(), cache.changes(corpus)
+    if previous is not None and lines is not None:
+        report = validate_again(corpus, previous, changed_statements(corpus, lines))
+    if report is None:
+        report = validate(corpus, workers=workers)
     done("validate")
     if not report.conforms:
         raise BuildFailed(report.text())
@@ -120,7 +133,7 @@ def _build(
         raise BuildFailed(
             "\n".join(problems) + f"\nStrict mode: {len(problems)} problem(s), nothing written."
         )
-    store = union_store(corpus.dataset)
+    store = union_store(corpus.statements)
     queries = load_queries(config.path(config.queries_dir))
     answers = {q.name: (q, execute(store, q, config.base_iri)) for q in queries}
     renderer = Renderer(index, answers, corpus.description)
@@ -211,7 +224,7 @@ def _build(
         cache.forget()
         _swap(fresh, target)
         if from_files:
-            cache.record(corpus, read, kept)
+            cache.record(corpus, read, kept, report.graph)
         done("deploy")
     except OSError as exc:
         shutil.rmtree(fresh, ignore_errors=True)
@@ -219,8 +232,15 @@ def _build(
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
         raise
-    count = sum(1 for p in target.rglob("*") if p.is_file())
-    return Built(out=target, files=count, problems=problems, reused=len(kept))
+    # the folders' listings tell files from folders without a look at each file
+    count = sum(len(names) for _, _, names in os.walk(target))
+    return Built(
+        out=target,
+        files=count,
+        problems=problems,
+        reused=len(kept),
+        validated_again=report.again,
+    )
 
 
 def _swap(fresh: Path, target: Path) -> None:

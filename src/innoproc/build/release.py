@@ -29,7 +29,7 @@ from innoproc.build.diff import Diff, read_statements, statements
 from innoproc.build.load import Corpus
 from innoproc.config import VERSION, Config
 from innoproc.errors import InputError
-from innoproc.rdf import DCAT, DCTERMS, IANA, RDF, SPDX, XSD, ox_quad, quads
+from innoproc.rdf import DCAT, DCTERMS, IANA, RDF, SPDX, XSD, ox_quad
 
 DCAT3 = Namespace(str(DCAT))
 """DCAT 3's terms, versioning among them (rdflib's ``DCAT`` knows DCAT 2's only)."""
@@ -235,4 +235,4 @@ def _read(folder: Path, name: str) -> Release:
 
 def corpus_statements(corpus: Corpus) -> set[bytes]:
     """The statements of the dumps this build writes, as N-Quads lines (:mod:`.diff`)."""
-    return statements(ox_quad(s, p, o, g) for s, p, o, g in quads(corpus.dataset) if g is not None)
+    return statements(ox_quad(s, p, o, g) for s, p, o, g in corpus.statements if g is not None)

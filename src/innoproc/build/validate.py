@@ -8,16 +8,19 @@ require every entity to be stated by a source. The report comes back twice: as a
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from innoproc.build import reach
 from innoproc.build.load import Corpus
 from innoproc.build.parallel import in_parallel
 from innoproc.build.shacl import canonical, check
-from innoproc.rdf import OWL, RDF, RDFS, SH, SKOS, choose, ip, quads
+from innoproc.rdf import OWL, RDF, RDFS, SH, SKOS, Triple, choose, from_ox, ip, quads
 
 SEVERITY_ORDER = {SH.Violation: 0, SH.Warning: 1, SH.Info: 2}
 
@@ -52,6 +55,9 @@ class Report:
     findings: list[Finding]
     graph: Graph
     """The SHACL validation report as RDF."""
+    again: bool = False
+    """Made from the previous build's report, checking only what the data's changes reach
+    (:func:`validate_again`)."""
 
     @property
     def violations(self) -> list[Finding]:
@@ -70,14 +76,20 @@ class Report:
         return "\n".join(lines)
 
 
-def data_graph(corpus: Corpus) -> Graph:
-    """The graph the shapes see: the union of all graphs plus the derived ``ip:statedIn``."""
+def _prefixed(corpus: Corpus) -> Graph:
+    """An empty graph with the prefixes of the data graph."""
     union = Graph()
     for prefix, namespace in corpus.dataset.namespaces():
         union.bind(prefix, namespace)
+    return union
+
+
+def data_graph(corpus: Corpus) -> Graph:
+    """The graph the shapes see: the union of all graphs plus the derived ``ip:statedIn``."""
+    union = _prefixed(corpus)
     stated_in = ip(corpus.config.base_iri).statedIn
     sources = set(corpus.source_graphs)
-    for s, p, o, name in quads(corpus.dataset):
+    for s, p, o, name in corpus.statements:
         union.add((s, p, o))
         if name in sources and isinstance(s, URIRef):
             union.add((s, stated_in, name))
@@ -239,3 +251,240 @@ def write_report(report: Report, path: Path) -> None:
     partial = path.with_name(path.name + ".partial")
     partial.write_text(report.graph.serialize(format="turtle"), encoding="utf-8")
     partial.replace(path)
+
+
+# ------------------------------------------------------------------ validating again
+
+
+AGAIN_AT_MOST = 2000
+"""Beyond this many focus nodes to check again, looking each one's statements up costs more
+than validating the whole graph (a source's file deleted, a vocabulary replaced)."""
+
+
+class _Union:
+    """Lookups in :func:`data_graph`'s graph without making it: the union of the corpus's
+    graphs and the derived ``ip:statedIn``; with ``extra``, also those statements (the ones a
+    change removed: a walk followed then must be followed back now)."""
+
+    def __init__(self, corpus: Corpus, extra: Iterable[Triple] = ()) -> None:
+        self.dataset = corpus.dataset
+        self.stated_in = ip(corpus.config.base_iri).statedIn
+        self.sources = set(corpus.source_graphs)
+        self.forward: dict[tuple[Node, Node], set[Node]] = {}
+        self.backward: dict[tuple[Node, Node], set[Node]] = {}
+        for s, p, o in extra:
+            self.forward.setdefault((s, p), set()).add(o)
+            self.backward.setdefault((p, o), set()).add(s)
+
+    def objects(self, s: Node, p: Node) -> set[Node]:
+        found: set[Node]
+        if p == self.stated_in:
+            found = (
+                {g for _, _, _, g in quads(self.dataset, s) if g in self.sources}
+                if isinstance(s, URIRef)
+                else set()
+            )
+        else:
+            found = {o for _, _, o, _ in self.dataset.quads((s, p, None, None))}
+        return found | self.forward.get((s, p), set())
+
+    def subjects(self, p: Node, o: Node) -> set[Node]:
+        if p == self.stated_in:
+            found: set[Node] = (
+                {s for s in self.dataset.graph(URIRef(str(o))).subjects() if isinstance(s, URIRef)}
+                if o in self.sources
+                else set()
+            )
+        else:
+            found = {s for s, _, _, _ in self.dataset.quads((None, p, o, None))}
+        return found | self.backward.get((p, o), set())
+
+    def with_predicate(self, p: Node) -> Iterator[Triple]:
+        if p == self.stated_in:
+            for source in sorted(self.sources):
+                for s in set(self.dataset.graph(source).subjects()):
+                    if isinstance(s, URIRef):
+                        yield s, p, source
+        else:
+            for s, _, o, _ in self.dataset.quads((None, p, None, None)):
+                yield s, p, o
+
+
+def changed_statements(corpus: Corpus, lines: Iterable[bytes]) -> set[Triple]:
+    """The statements of :func:`data_graph`'s graph that N-Quads ``lines`` (added to or removed
+    from the sources' graphs) may add or remove, the derived ``ip:statedIn`` included."""
+    stated_in = ip(corpus.config.base_iri).statedIn
+    sources = set(corpus.source_graphs)
+    out: set[Triple] = set()
+    for quad in ox.parse(b"".join(lines), format=ox.RdfFormat.N_QUADS):
+        s, p, o = from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)
+        out.add((s, p, o))
+        graph = quad.graph_name
+        if isinstance(graph, ox.NamedNode) and isinstance(s, URIRef):
+            name = URIRef(graph.value)
+            if name in sources or name not in corpus.graph_files:  # a deleted source's too
+                out.add((s, stated_in, name))
+    return out
+
+
+def validate_again(
+    corpus: Corpus, previous: bytes, changed: set[Triple], engine: str = ""
+) -> Report | None:
+    """The report :func:`validate` gives, from the ``previous`` build's report (its graph as
+    N-Triples) and the statements of the data graph that ``changed`` since: the shapes that
+    use SPARQL are checked again only if a predicate they read changed; the other shapes
+    only on the focus nodes from which one of their walks reaches a changed statement
+    (:mod:`innoproc.build.reach`), and against only the statements those walks read. The
+    shapes and the ontology must be those of the previous build. None when that cannot be
+    bounded: then the whole graph must be validated."""
+    shapes = corpus.shapes
+    try:
+        reaches = reach.reaches(shapes)
+    except reach.Unbounded:
+        return None
+    if any(p == RDFS.subClassOf for _, p, _ in changed):
+        return None  # the class hierarchy decides every focus node of sh:targetClass
+    sparql = {root: r for root, r in reaches.items() if r.sparql}
+    walked = {root: r for root, r in reaches.items() if not r.sparql}
+    predicates = {p for _, p, _ in changed}
+    again = {root for root, r in sparql.items() if not predicates.isdisjoint(r.predicates or ())}
+
+    before = _Union(corpus, changed)
+    candidates = {n for s, _, o in changed for n in (s, o)}
+    ending: dict[Node, set[reach.Walk]] = {}
+    for r in walked.values():
+        for walk in r.walks:
+            ending.setdefault(walk[-1][0], set()).add(walk)
+    for s, p, o in changed:
+        for walk in ending.get(p, ()):
+            nodes = {s if walk[-1][1] else o}
+            for step, forward in reversed(walk[:-1]):
+                nodes = {
+                    m
+                    for n in nodes
+                    for m in (before.subjects(step, n) if forward else before.objects(n, step))
+                }
+            candidates |= nodes
+
+    if len(candidates) > AGAIN_AT_MOST:
+        return None
+    now = _Union(corpus)
+    hierarchy = Graph()
+    for s, p, o, _ in corpus.dataset.quads((None, RDFS.subClassOf, None, None)):
+        hierarchy.add((s, p, o))
+    focus = {
+        root: sorted((n for n in candidates if _targets(shapes, root, n, now, hierarchy)), key=str)
+        for root in walked
+    }
+
+    data = _prefixed(corpus)
+    data += hierarchy
+    for root, targeted in focus.items():
+        for node in targeted:
+            for triple in _walked(node, walked[root].walks, now):
+                data.add(triple)
+    for root in again:
+        for p in sorted(sparql[root].predicates or (), key=str):
+            for triple in now.with_predicate(p):
+                data.add(triple)
+
+    run = Graph()
+    for s, p, o in shapes:
+        if p not in reach.TARGETS or s in again:
+            run.add((s, p, o))
+    for root, targeted in focus.items():
+        for node in targeted:
+            run.add((root, SH.targetNode, node))
+    fresh = Graph()
+    if again or any(focus.values()):
+        _, fresh = check(data, run, engine or corpus.config.shacl_engine)
+
+    old = Graph()
+    old.parse(data=previous, format="nt")
+    owner = {shape: root for root, r in sparql.items() for shape in r.shapes}
+    shaped = {shape for r in walked.values() for shape in r.shapes}
+    # a blank node shape is named in the report by what the report holds of it (nothing), so
+    # it tells no shape from another: it is a walked root's if no SPARQL root has one
+    anonymous = not any(isinstance(shape, BNode) for shape in owner)
+    results = Graph()
+    for result in _top(old):
+        shape = old.value(result, SH.sourceShape)
+        if shape in owner:
+            if owner[shape] in again:
+                continue
+        elif shape in shaped or (isinstance(shape, BNode) and anonymous):
+            if old.value(result, SH.focusNode) in candidates:
+                continue
+        else:
+            return None  # a result no root can give: the shapes are not the previous ones
+        for triple in _held(old, result):
+            results.add(triple)
+    for node in set(fresh.subjects(RDF.type, SH.ValidationReport)):
+        fresh.remove((node, None, None))
+    results += fresh
+    report = BNode()
+    listed = sorted(_top(results), key=str)
+    # the engines allow warnings and infos (OPTIONS): any other severity fails
+    conforms = all(results.value(r, SH.resultSeverity) in (SH.Warning, SH.Info) for r in listed)
+    results.add((report, RDF.type, SH.ValidationReport))
+    results.add((report, SH.conforms, Literal(conforms)))
+    for result in listed:
+        results.add((report, SH.result, result))
+    results = canonical(results, (_prefixed(corpus), shapes))
+    labels = Graph()
+    for node in set(results.objects(None, SH.focusNode)):
+        for _, p, o, _ in corpus.dataset.quads((node, SKOS.prefLabel, None, None)):
+            labels.add((node, p, o))
+    findings = _findings(corpus, labels, results)
+    return Report(conforms=conforms, findings=sorted(findings), graph=results, again=True)
+
+
+def _targets(shapes: Graph, root: Node, node: Node, data: _Union, hierarchy: Graph) -> bool:
+    """Whether ``node`` is a focus node of ``root``'s declared targets in ``data``."""
+    if node in set(shapes.objects(root, SH.targetNode)):
+        return True
+    types = data.objects(node, RDF.type)
+    for kind in shapes.objects(root, SH.targetClass):
+        if not types.isdisjoint(hierarchy.transitive_subjects(RDFS.subClassOf, kind)):
+            return True
+    if any(data.objects(node, p) for p in shapes.objects(root, SH.targetSubjectsOf)):
+        return True
+    return any(data.subjects(p, node) for p in shapes.objects(root, SH.targetObjectsOf))
+
+
+def _walked(focus: Node, walks: Iterable[reach.Walk], data: _Union) -> Iterator[Triple]:
+    """The statements ``walks`` read from ``focus``."""
+    ends: dict[reach.Walk, set[Node]] = {(): {focus}}
+    for walk in sorted(walks, key=len):
+        step, forward = walk[-1]
+        found: set[Node] = set()
+        for node in ends.get(walk[:-1], set()):
+            if forward:
+                for o in data.objects(node, step):
+                    found.add(o)
+                    yield node, step, o
+            else:
+                for s in data.subjects(step, node):
+                    found.add(s)
+                    yield s, step, node
+        ends[walk] = found
+
+
+def _top(results: Graph) -> set[Node]:
+    """The results of a report that are not the details (``sh:detail``) of another."""
+    details = set(results.objects(None, SH.detail))
+    return {r for r in results.subjects(RDF.type, SH.ValidationResult) if r not in details}
+
+
+def _held(graph: Graph, node: Node) -> Iterator[Triple]:
+    """The statements of ``node`` and of the blank nodes it leads to."""
+    pending, seen = [node], set()
+    while pending:
+        current = pending.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for p, o in graph.predicate_objects(current):
+            yield current, p, o
+            if isinstance(o, BNode):
+                pending.append(o)

@@ -10,7 +10,7 @@ from collections import Counter
 from rdflib import Graph, Literal, URIRef
 
 from innoproc.build.load import Corpus
-from innoproc.rdf import DCTERMS, FOAF, RDF, SD, VOID, quads
+from innoproc.rdf import DCTERMS, FOAF, RDF, SD, VOID
 
 
 def void(corpus: Corpus) -> Graph:
@@ -24,7 +24,7 @@ def void(corpus: Corpus) -> Graph:
     dataset = URIRef(base + "void#dataset")
     per_graph: Counter[URIRef] = Counter()
     statements = set()
-    for s, p, o, g in quads(corpus.dataset):
+    for s, p, o, g in corpus.statements:
         if g is not None:
             per_graph[g] += 1
             statements.add((s, p, o))

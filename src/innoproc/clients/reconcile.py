@@ -26,7 +26,7 @@ from SPARQLWrapper import JSON
 from innoproc.build.load import Corpus
 from innoproc.clients.store import answer, results
 from innoproc.errors import InputError
-from innoproc.rdf import FOAF, ORG, OWL, RDF, SKOS, WIKIDATA_ENTITY, ip, quads
+from innoproc.rdf import FOAF, ORG, OWL, RDF, SKOS, WIKIDATA_ENTITY, ip
 
 WIKIDATA = "https://query.wikidata.org/sparql"
 ENTITY = WIKIDATA_ENTITY
@@ -62,7 +62,7 @@ def unlinked(corpus: Corpus) -> list[tuple[URIRef, str, list[Literal], set[str]]
     labels: dict[URIRef, set[Literal]] = {}
     preferred: dict[URIRef, set[str]] = {}
     linked: set[URIRef] = set()
-    for s, p, o, g in quads(corpus.dataset):
+    for s, p, o, g in corpus.statements:
         if g is None or not isinstance(s, URIRef):
             continue
         if p == RDF.type and o in kinds:
@@ -198,7 +198,7 @@ def apply(corpus: Corpus, folder: Path, endpoint: str) -> Path:
     slug = "reconciliation-wikidata"
     source = URIRef(f"{base}id/source/{slug}")
     before = {  # the links accepted by an earlier --apply stay
-        (str(s), str(o)) for s, p, o, g in quads(corpus.dataset) if g == source and p == OWL.sameAs
+        (str(s), str(o)) for s, p, o, g in corpus.statements if g == source and p == OWL.sameAs
     }
     accepted = sorted(set(accepted) | before)
     lines = [

@@ -43,7 +43,7 @@ from innoproc.clients.bounded import (
 from innoproc.config import Config
 from innoproc.errors import InputError
 from innoproc.query import Query, Result
-from innoproc.rdf import from_json, quads
+from innoproc.rdf import from_json
 
 USER_AGENT = "innoproc"
 
@@ -164,7 +164,7 @@ def put_dataset(
     default graph is told apart, since some (Virtuoso) make theirs the union of all graphs."""
     target = store_url(endpoint, store)
     graphs: dict[str, list[str]] = {}
-    for s, p, o, g in quads(corpus.dataset):
+    for s, p, o, g in corpus.statements:
         if g is not None:
             graphs.setdefault(str(g), []).append(f"{s.n3()} {p.n3()} {o.n3()} .")
     plan = sorted(graphs.items())
