@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
+import jinja2
 import pyoxigraph as ox
+from markupsafe import Markup
 from starlette.exceptions import HTTPException
 from starlette.requests import Request as HttpRequest
 from starlette.responses import PlainTextResponse, Response
@@ -150,7 +152,13 @@ def results_page(site: Site, request: HttpRequest, query: str, answer: Answer | 
     """The query form for people, with the questions from queries/ and, given a query, its
     answer as a table. It needs no JavaScript."""
     lang = site.language(request)
-    page = FormPage(lang=lang, t=site.ui[lang], config=site.config, path=request.url.path)
+    page = FormPage(
+        lang=lang,
+        t=site.ui[lang],
+        config=site.config,
+        templates=site.templates,
+        path=request.url.path,
+    )
     return site.templates.get_template("sparql.html").render(
         page=page,
         t=page.t,
@@ -173,6 +181,7 @@ class FormPage:
     lang: str
     t: dict[str, str]
     config: Config
+    templates: jinja2.Environment
     path: str = "/sparql"
     """The request's path: the links are relative to it."""
 
@@ -182,3 +191,8 @@ class FormPage:
 
     def alternates(self, here: str) -> list[tuple[str, str, str]]:
         return []
+
+    def navigation(self) -> Markup:
+        """The site's top links, as every page of the site has them."""
+        macros: Any = self.templates.get_template("_macros.html").module
+        return macros.navigation(self, self.templates.globals["navigation"])  # type: ignore[no-any-return]
