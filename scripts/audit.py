@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from innoproc.build.load import Corpus, load_project  # noqa: E402
 from innoproc.config import Config  # noqa: E402
-from innoproc.rdf import DCTERMS, PROV, RDF, SKOS, quads  # noqa: E402
+from innoproc.rdf import DCTERMS, PROV, RDF, SKOS  # noqa: E402
 
 PREFIXES = {
     "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf:",
@@ -59,7 +59,7 @@ class Auditor:
         self.base = config.base_iri
         self.prefixes = {config.base_iri + "ontology#": "ip:", **PREFIXES}
         self.labels: dict[Node, str] = {}
-        for s, p, o, _ in quads(corpus.dataset):
+        for s, p, o, _ in corpus.statements:
             if p == SKOS.prefLabel and isinstance(o, Literal) and o.language == "en":
                 self.labels.setdefault(s, str(o))
 
@@ -90,7 +90,7 @@ class Auditor:
         if source not in self.corpus.graph_files:
             raise SystemExit(f"no source {slug!r} in data/ (expected data/**/{slug}.trig)")
         by_subject: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
-        for s, p, o, g in quads(self.corpus.dataset):
+        for s, p, o, g in self.corpus.statements:
             if g == source:
                 by_subject[s].append((p, o))
         head = dict.fromkeys(HEAD, "")

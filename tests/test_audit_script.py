@@ -8,7 +8,6 @@ from pathlib import Path
 
 from innoproc.build.load import Corpus
 from innoproc.config import Config
-from innoproc.rdf import quads
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts/audit.py"
@@ -30,8 +29,8 @@ def test_one_source_lists_each_of_its_statements(corpus: Corpus, config: Config)
     assert '- [ ] foaf:name "Mutual Learing Exercise (MLE) on Innovation Procurement"@en' in out
     assert '- [ ] ip:participatingCountryCount "16" (xsd:integer)' in out
     graph = config.base_iri + "id/source/pianoo-page"
-    head = sum(1 for s, *_ in quads(corpus.dataset) if str(s) == graph)
-    total = sum(1 for *_, g in quads(corpus.dataset) if str(g) == graph)
+    head = sum(1 for s, *_ in corpus.statements if str(s) == graph)
+    total = sum(1 for *_, g in corpus.statements if str(g) == graph)
     assert out.count("\n- [ ] ") == total - head
     assert f"- statements: {total}" in out
 

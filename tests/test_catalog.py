@@ -18,7 +18,7 @@ from innoproc.build.catalogue import codes, dcat_ap_violations
 from innoproc.build.load import Corpus
 from innoproc.cli import main
 from innoproc.config import Config
-from innoproc.rdf import DCAT, DCTERMS, RDF, SPDX, quads
+from innoproc.rdf import DCAT, DCTERMS, RDF, SPDX
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "https://w3id.org/innoproc/"
@@ -119,7 +119,7 @@ def test_missing_shapes_are_named(tmp_path: Path, catalogue: Graph, corpus: Corp
 def test_void_figures_match_the_graph(site: Path, corpus: Corpus) -> None:
     void = Graph().parse(site / "void.ttl", format="turtle")
     dataset = URIRef(BASE + "void#dataset")
-    union = {(s, p, o) for s, p, o, g in quads(corpus.dataset) if g is not None}
+    union = {(s, p, o) for s, p, o, g in corpus.statements if g is not None}
     assert void.value(dataset, VOID.triples) == Literal(len(union))
     assert void.value(dataset, VOID.classes) == Literal(
         len({o for _, p, o in union if p == RDF.type})
@@ -165,7 +165,7 @@ def test_every_external_iri_is_well_formed_and_known(corpus: Corpus, config: Con
     from rdflib import URIRef as Iri
 
     seen = 0
-    for s, p, o, _ in quads(corpus.dataset):
+    for s, p, o, _ in corpus.statements:
         for term in (s, p, o):
             if not isinstance(term, Iri) or str(term).startswith(config.base_iri):
                 continue

@@ -7,7 +7,7 @@ from rdflib import Literal, URIRef
 
 from innoproc.build.load import Corpus
 from innoproc.config import Config
-from innoproc.rdf import DCTERMS, OWL, RDF, RDFS, SKOS, quads
+from innoproc.rdf import DCTERMS, OWL, RDF, RDFS, SKOS
 
 STANDARD = (
     "http://www.w3.org/ns/org#",
@@ -67,7 +67,7 @@ def test_every_own_term_is_labelled_defined_and_placed(corpus: Corpus, config: C
 
 def test_used_terms_are_defined(corpus: Corpus, config: Config) -> None:
     """Every ip: term the data uses is declared in the ontology."""
-    statements = [(s, p, o) for s, p, o, _ in quads(corpus.dataset)]
+    statements = [(s, p, o) for s, p, o, _ in corpus.statements]
     used = {p for _, p, _ in statements if str(p).startswith(config.vocab)}
     used |= {o for _, p, o in statements if p == RDF.type and str(o).startswith(config.vocab)}
     assert len(used) >= 10

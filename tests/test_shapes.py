@@ -20,7 +20,7 @@ from rdflib.collection import Collection
 from innoproc.build.load import Corpus
 from innoproc.build.validate import validate
 from innoproc.config import Config
-from innoproc.rdf import RDF, RDFS, SH, quads
+from innoproc.rdf import RDF, RDFS, SH
 
 PREFIXES = """
 PREFIX ip: <ontology#>
@@ -746,7 +746,7 @@ def test_every_property_of_the_data_has_a_shape(corpus: Corpus, config: Config) 
             )
             for alternative in corpus.shapes.objects(path, SH.alternativePath):
                 paths |= set(Collection(corpus.shapes, alternative))
-    used = {p for _, p, _, g in quads(corpus.dataset) if g in corpus.source_graphs}
+    used = {p for _, p, _, g in corpus.statements if g in corpus.source_graphs}
     assert used - paths == set()
 
 

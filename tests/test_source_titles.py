@@ -20,7 +20,7 @@ from rdflib import Literal, URIRef
 
 from innoproc.build.load import Corpus
 from innoproc.config import Config
-from innoproc.rdf import DCTERMS, FOAF, SKOS, quads
+from innoproc.rdf import DCTERMS, FOAF, SKOS
 
 RECORDED = json.loads((Path(__file__).parent / "quoted_text.json").read_text("utf-8"))
 QUOTING = {
@@ -42,7 +42,7 @@ def _quoted(corpus: Corpus, config: Config) -> set[tuple[str, str, str, str, str
     names = {v: k for k, v in QUOTING.items()}
     found = set()
     graphs = set(corpus.source_graphs)
-    for s, p, o, g in quads(corpus.dataset):
+    for s, p, o, g in corpus.statements:
         if g not in graphs or not isinstance(p, URIRef) or p not in names:
             continue
         if s == g or not isinstance(o, Literal):
@@ -60,7 +60,7 @@ def test_every_source_has_a_recorded_title(corpus: Corpus, config: Config) -> No
 @pytest.mark.parametrize("slug", sorted(RECORDED["titles"]))
 def test_source_title_is_the_documents_own(slug: str, corpus: Corpus, config: Config) -> None:
     source = URIRef(config.base_iri + "id/source/" + slug)
-    graph = corpus.dataset.graph(source)
+    graph = corpus.graph(source)
     titles = [
         (str(t), t.language if isinstance(t, Literal) else None)
         for t in graph.objects(source, DCTERMS.title)
@@ -96,6 +96,6 @@ def test_the_pages_own_spellings_are_kept(corpus: Corpus, config: Config) -> Non
     name = "Mutual Learing Exercise (MLE) on Innovation Procurement"
     assert (page, mle, "foaf:name", name, "en") in recorded
     assert (page, "id/person/charles-edquist", "foaf:familyName", "Enquist", None) in recorded
-    graph = corpus.dataset.graph(URIRef(config.base_iri + "id/source/" + page))
+    graph = corpus.graph(URIRef(config.base_iri + "id/source/" + page))
     pref = {str(o) for o in graph.objects(URIRef(config.base_iri + mle), SKOS.prefLabel)}
     assert "Mutual Learning Exercise on Innovation Procurement" in pref

@@ -11,7 +11,6 @@ from pathlib import Path
 from innoproc.build.load import load_project
 from innoproc.build.validate import validate
 from innoproc.config import Config
-from innoproc.rdf import quads
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts/synthesize.py"
@@ -42,7 +41,7 @@ def test_synthetic_graph_conforms_and_is_about_the_size_asked(tmp_path: Path) ->
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
     assert synthesize(tmp_path / "data", 10_000, 7).returncode == 0
     corpus = load_project(Config.load(tmp_path))
-    statements = sum(1 for _, _, _, g in quads(corpus.dataset) if g in corpus.source_graphs)
+    statements = sum(1 for _, _, _, g in corpus.statements if g in corpus.source_graphs)
     assert 9_000 <= statements <= 11_000
     report = validate(corpus)
     assert report.conforms, report.text()

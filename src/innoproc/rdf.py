@@ -1,18 +1,20 @@
 """The RDF plumbing every stage shares: namespaces, term conversion between rdflib, Oxigraph and
-SPARQL JSON (both ways), a total order on terms, the statements of a dataset with their graph,
-the union of the named graphs, and the choice of a literal by language.
+SPARQL JSON (both ways), a total order on terms, an Oxigraph store of the named graphs and their
+union, and the choice of a literal by language.
 
-rdflib holds the graph that pySHACL validates and that the stages gather; Oxigraph parses,
-serialises and answers queries. Terms cross between the two here and nowhere else.
+rdflib's terms are what the stages gather and render, and rdflib's graphs the small ones the
+build makes (the ontology, the shapes, the catalogue, the validation report); Oxigraph parses,
+serialises, holds the data and answers queries. Terms cross between the two here and nowhere
+else.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Literal, Namespace, URIRef
+from rdflib import BNode, Literal, Namespace, URIRef
 from rdflib.namespace import (
     DCAT,
     DCTERMS,
@@ -177,19 +179,7 @@ def statement_order() -> Callable[[Iterable[Node | None]], tuple[tuple[str, ...]
     return key
 
 
-# ------------------------------------------------------------------ datasets
-
-DEFAULT_GRAPH = URIRef("urn:x-rdflib:default")
-
-
-def quads(
-    dataset: Dataset, subject: Node | None = None
-) -> Iterator[tuple[Node, Node, Node, URIRef | None]]:
-    """The statements of ``dataset`` (about ``subject``, if given) with the name of their
-    graph, or None for the default graph."""
-    for s, p, o, g in dataset.quads((subject, None, None, None)):
-        name = getattr(g, "identifier", g)
-        yield s, p, o, (None if name is None or name == DEFAULT_GRAPH else URIRef(str(name)))
+# ------------------------------------------------------------------ stores
 
 
 def union_store(statements: Iterable[tuple[Node, Node, Node, URIRef | None]]) -> ox.Store:

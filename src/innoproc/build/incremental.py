@@ -137,16 +137,21 @@ def fingerprint(
 def statements_of(corpus: Corpus, only: Container[str] | None = None) -> dict[str, bytes]:
     """Each data file's statements (or those of the files ``only`` names) as sorted N-Quads
     lines, by its path in the project."""
+    ontology = URIRef(corpus.config.ontology_iri)
+    wanted = {
+        name: str(path)
+        for name, path in corpus.graph_files.items()
+        if name != ontology and (only is None or str(path) in only)
+    }
+    by_graph: dict[str, list[ox.Quad]] = {path: [] for path in wanted.values()}
+    for s, p, o, name in corpus.statements:
+        path = wanted.get(name)  # type: ignore[arg-type]
+        if path is not None:
+            by_graph[path].append(ox_quad(s, p, o, name))  # type: ignore[arg-type]
     out = {}
-    for name, path in corpus.graph_files.items():
-        if name == URIRef(corpus.config.ontology_iri) or (
-            only is not None and str(path) not in only
-        ):
-            continue
-        graph = corpus.dataset.graph(name)
-        quads = [ox_quad(s, p, o, name) for s, p, o in graph]
+    for path, quads in by_graph.items():
         data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
-        out[str(path)] = b"".join(sorted((data or b"").splitlines(keepends=True)))
+        out[path] = b"".join(sorted((data or b"").splitlines(keepends=True)))
     return out
 
 

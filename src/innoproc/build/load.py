@@ -20,43 +20,71 @@ from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from innoproc.config import Config, Description
 from innoproc.errors import InputError
 from innoproc.iris import InvalidIri, resource_path
-from innoproc.rdf import XSD, Triple, from_ox, iri, quads
+from innoproc.rdf import XSD, Triple, from_ox, iri, to_ox, union_store
+
+Quad = tuple[Node, Node, Node, URIRef | None]
+"""A statement with the name of its graph (None for the default graph)."""
 
 
 @dataclass
 class Corpus:
-    """Everything the later stages read: the dataset, the shapes and where each graph came from."""
+    """Everything the later stages read: every statement with its graph, the ontology, the
+    shapes and where each graph came from.
+
+    The statements are one list, walked by every stage that reads them all at a list's speed;
+    the questions of one statement (which files state it, what a node's label is) go to an
+    Oxigraph store of the same statements (:attr:`store`). Nothing holds them in an rdflib
+    graph: that takes about three times the memory of the list, for indexes no stage needs."""
 
     config: Config
-    dataset: Dataset
+    ontology: Graph
+    """The ontology's graph (and the model's vocabularies), with its prefixes and those of the
+    shapes: small, and read as a graph by the ontology page, the prefixes and the catalogue."""
     shapes: Graph
     description: Description
     """What the site and the catalogue say about the dataset."""
     graph_files: dict[URIRef, Path] = field(default_factory=dict)
     """Each named graph and the file it was read from (paths relative to the project)."""
-
-    @property
-    def ontology(self) -> Graph:
-        return self.dataset.graph(URIRef(self.config.ontology_iri))
+    statements: list[Quad] = field(default_factory=list)
+    """Every statement once in each graph that holds it: the ontology's first, then the
+    sources' in the order of their files."""
 
     @cached_property
-    def statements(self) -> list[tuple[Node, Node, Node, URIRef | None]]:
-        """Every statement with the name of its graph (None for the default graph), in the
-        dataset's order: walked once (the dataset is complete once loading is done), then by
-        every stage that reads them all, at a list's speed rather than the store's."""
-        return list(quads(self.dataset))
+    def store(self) -> ox.Store:
+        """An Oxigraph store of :attr:`statements` (:func:`innoproc.rdf.union_store`): every
+        named graph, and their union as the default graph. Made when first asked (by the
+        questions of ``queries/``, or a validation from the previous report), then kept."""
+        return union_store(self.statements)
 
     @cached_property
     def source_graphs(self) -> list[URIRef]:
         """The named graphs read from ``data/``, one per source, sorted (once loading is done)."""
         ontology = URIRef(self.config.ontology_iri)
         return sorted(name for name in self.graph_files if name != ontology)
+
+    def graph(self, name: URIRef) -> Graph:
+        """The statements of the named graph ``name`` as an rdflib graph (one source's are a
+        few hundred: for scripts and checks that read a source as a graph)."""
+        out = Graph()
+        for s, p, o, g in self.statements:
+            if g == name:
+                out.add((s, p, o))
+        return out
+
+    def quads(self, node: Node) -> Iterator[Quad]:
+        """The statements about ``node``, in every named graph that holds them."""
+        if isinstance(node, Literal):
+            return
+        for quad in self.store.quads_for_pattern(to_ox(node), None, None, None):  # type: ignore[arg-type]
+            graph = quad.graph_name
+            if isinstance(graph, ox.NamedNode):
+                yield node, from_ox(quad.predicate), from_ox(quad.object), iri(graph.value)
 
     def files_of(
         self, node: Node, predicate: Node | None = None, value: Node | None = None
@@ -65,7 +93,7 @@ class Corpus:
         ``value``, when given and some file states exactly that)."""
         found = {
             self.graph_files[name]
-            for _, p, o, name in quads(self.dataset, node)
+            for _, p, o, name in self.quads(node)
             if name is not None
             and name in self.graph_files
             and (predicate is None or p == predicate)
@@ -83,25 +111,24 @@ Source = tuple[URIRef, Path, list[Triple]]
 def load_project(config: Config, sources: Iterable[Source] | None = None) -> Corpus:
     """Read the project into a :class:`Corpus`: the ontology and the shapes from their
     folders, the sources' graphs from ``data/`` or, when given, from ``sources``."""
-    dataset = Dataset()
+    ontology_iri = URIRef(config.ontology_iri)
     corpus = Corpus(
-        config=config, dataset=dataset, shapes=Graph(), description=Description.load(config)
+        config=config, ontology=Graph(), shapes=Graph(), description=Description.load(config)
     )
-    ontology = dataset.graph(URIRef(config.ontology_iri))
     for path in _files(config, config.ontology_dir, ".ttl"):
-        _read_into(config, path, ontology)
-        corpus.graph_files[URIRef(config.ontology_iri)] = Path(config.ontology_dir)
+        _read_into(config, path, corpus.ontology)
+        corpus.graph_files[ontology_iri] = Path(config.ontology_dir)
+    corpus.statements.extend((s, p, o, ontology_iri) for s, p, o in corpus.ontology)
     for name, origin, triples in sources if sources is not None else read_sources(config):
         if name in corpus.graph_files:
             raise InputError(f"{origin}: graph <{name}> is also in {corpus.graph_files[name]}")
         corpus.graph_files[name] = origin
-        target = dataset.graph(name)
-        for triple in triples:
-            target.add(triple)
+        # a statement is in a graph once, however often its file says it
+        corpus.statements.extend((s, p, o, name) for s, p, o in dict.fromkeys(triples))
     for path in _files(config, config.shapes_dir, ".ttl"):
         _read_into(config, path, corpus.shapes)
     for prefix, namespace in corpus.shapes.namespaces():
-        dataset.bind(prefix, namespace, override=False)
+        corpus.ontology.bind(prefix, namespace, override=False)
     return corpus
 
 

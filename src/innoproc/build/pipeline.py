@@ -42,7 +42,6 @@ from innoproc.clients.store import read_store
 from innoproc.config import Config
 from innoproc.errors import InputError
 from innoproc.query import execute, load_queries
-from innoproc.rdf import union_store
 
 
 class BuildFailed(Exception):
@@ -133,7 +132,7 @@ def _build(
         raise BuildFailed(
             "\n".join(problems) + f"\nStrict mode: {len(problems)} problem(s), nothing written."
         )
-    store = union_store(corpus.statements)
+    store = corpus.store
     queries = load_queries(config.path(config.queries_dir))
     answers = {q.name: (q, execute(store, q, config.base_iri)) for q in queries}
     renderer = Renderer(index, answers, corpus.description)

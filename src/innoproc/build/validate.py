@@ -20,7 +20,7 @@ from innoproc.build import reach
 from innoproc.build.load import Corpus
 from innoproc.build.parallel import in_parallel
 from innoproc.build.shacl import canonical, check
-from innoproc.rdf import OWL, RDF, RDFS, SH, SKOS, Triple, choose, from_ox, ip, quads
+from innoproc.rdf import OWL, RDF, RDFS, SH, SKOS, Triple, choose, from_ox, ip, to_ox
 
 SEVERITY_ORDER = {SH.Violation: 0, SH.Warning: 1, SH.Info: 2}
 
@@ -79,7 +79,7 @@ class Report:
 def _prefixed(corpus: Corpus) -> Graph:
     """An empty graph with the prefixes of the data graph."""
     union = Graph()
-    for prefix, namespace in corpus.dataset.namespaces():
+    for prefix, namespace in corpus.ontology.namespaces():
         union.bind(prefix, namespace)
     return union
 
@@ -263,11 +263,12 @@ than validating the whole graph (a source's file deleted, a vocabulary replaced)
 
 class _Union:
     """Lookups in :func:`data_graph`'s graph without making it: the union of the corpus's
-    graphs and the derived ``ip:statedIn``; with ``extra``, also those statements (the ones a
-    change removed: a walk followed then must be followed back now)."""
+    graphs (the default graph of its store) and the derived ``ip:statedIn``; with ``extra``,
+    also those statements (the ones a change removed: a walk followed then must be followed
+    back now)."""
 
     def __init__(self, corpus: Corpus, extra: Iterable[Triple] = ()) -> None:
-        self.dataset = corpus.dataset
+        self.corpus, self.store = corpus, corpus.store
         self.stated_in = ip(corpus.config.base_iri).statedIn
         self.sources = set(corpus.source_graphs)
         self.forward: dict[tuple[Node, Node], set[Node]] = {}
@@ -276,38 +277,51 @@ class _Union:
             self.forward.setdefault((s, p), set()).add(o)
             self.backward.setdefault((p, o), set()).add(s)
 
+    def _match(
+        self, s: Node | None, p: Node | None, o: Node | None, graph: Node | None = None
+    ) -> Iterator[ox.Quad]:
+        """The statements of the union (or of the named ``graph``) that match."""
+        if isinstance(s, Literal):
+            return iter(())
+        subject, predicate, value = (None if t is None else to_ox(t) for t in (s, p, o))
+        name = ox.DefaultGraph() if graph is None else to_ox(graph)
+        found = self.store.quads_for_pattern(subject, predicate, value, name)  # type: ignore[arg-type]
+        return iter(found)
+
+    def _subjects_of(self, source: Node) -> set[Node]:
+        return {
+            from_ox(q.subject)
+            for q in self._match(None, None, None, source)
+            if isinstance(q.subject, ox.NamedNode)
+        }
+
     def objects(self, s: Node, p: Node) -> set[Node]:
         found: set[Node]
         if p == self.stated_in:
             found = (
-                {g for _, _, _, g in quads(self.dataset, s) if g in self.sources}
+                {g for _, _, _, g in self.corpus.quads(s) if g in self.sources}
                 if isinstance(s, URIRef)
                 else set()
             )
         else:
-            found = {o for _, _, o, _ in self.dataset.quads((s, p, None, None))}
+            found = {from_ox(q.object) for q in self._match(s, p, None)}
         return found | self.forward.get((s, p), set())
 
     def subjects(self, p: Node, o: Node) -> set[Node]:
         if p == self.stated_in:
-            found: set[Node] = (
-                {s for s in self.dataset.graph(URIRef(str(o))).subjects() if isinstance(s, URIRef)}
-                if o in self.sources
-                else set()
-            )
+            found = self._subjects_of(o) if o in self.sources else set()
         else:
-            found = {s for s, _, _, _ in self.dataset.quads((None, p, o, None))}
+            found = {from_ox(q.subject) for q in self._match(None, p, o)}
         return found | self.backward.get((p, o), set())
 
     def with_predicate(self, p: Node) -> Iterator[Triple]:
         if p == self.stated_in:
             for source in sorted(self.sources):
-                for s in set(self.dataset.graph(source).subjects()):
-                    if isinstance(s, URIRef):
-                        yield s, p, source
+                for s in self._subjects_of(source):
+                    yield s, p, source
         else:
-            for s, _, o, _ in self.dataset.quads((None, p, None, None)):
-                yield s, p, o
+            for q in self._match(None, p, None):
+                yield from_ox(q.subject), p, from_ox(q.object)
 
 
 def changed_statements(corpus: Corpus, lines: Iterable[bytes]) -> set[Triple]:
@@ -370,7 +384,7 @@ def validate_again(
         return None
     now = _Union(corpus)
     hierarchy = Graph()
-    for s, p, o, _ in corpus.dataset.quads((None, RDFS.subClassOf, None, None)):
+    for s, p, o in now.with_predicate(RDFS.subClassOf):
         hierarchy.add((s, p, o))
     focus = {
         root: sorted((n for n in candidates if _targets(shapes, root, n, now, hierarchy)), key=str)
@@ -433,8 +447,9 @@ def validate_again(
     results = canonical(results, (_prefixed(corpus), shapes))
     labels = Graph()
     for node in set(results.objects(None, SH.focusNode)):
-        for _, p, o, _ in corpus.dataset.quads((node, SKOS.prefLabel, None, None)):
-            labels.add((node, p, o))
+        for _, p, o, _ in corpus.quads(node):
+            if p == SKOS.prefLabel:
+                labels.add((node, p, o))
     findings = _findings(corpus, labels, results)
     return Report(conforms=conforms, findings=sorted(findings), graph=results, again=True)
 
