@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from sys import intern
 from typing import Any, TypeVar
 
 from rdflib import BNode, URIRef
@@ -57,7 +58,10 @@ def recording() -> Iterator[set[str]]:
         yield found
     finally:
         seen, _seen = _seen, outer
-        found.update(k for k in (key(n) for n in seen) if k is not None)
+        if EVERYTHING in seen:  # every other node is in it: a listing needs no list
+            found.add(EVERYTHING)
+        else:
+            found.update(k for k in (key(n) for n in seen) if k is not None)
         if outer is not None:
             outer.update(seen)
 
@@ -67,11 +71,13 @@ def key(node: object) -> str | None:
     :data:`EVERYTHING` and :func:`in_graph`'s names as themselves; None for a literal (no page
     looks one up for its data) or anything else."""
     if type(node) is str:  # EVERYTHING, or a source graph's content (see in_graph)
-        return node
+        return intern(node)
+    # one string per node, however many pages read it: what a build's pages read is some
+    # fifty nodes a page, and the names come back from the writers to be kept to the end
     if isinstance(node, URIRef):
-        return str(node)
+        return intern(str(node))
     if isinstance(node, BNode):
-        return f"_:{node}"
+        return intern(f"_:{node}")
     if isinstance(node, tuple) and node:  # the index of label statements is keyed by triples
         return key(node[0])
     return None
