@@ -3,13 +3,20 @@ resource, each in the formats that :mod:`innoproc.formats` marks as dumped or de
 
 Oxigraph's serialisers write the statements in the order given, and they are given in sorted
 order, so the same input gives byte-identical files.
+
+The dumps are sorted as text, never as terms: every statement becomes the line Oxigraph's
+N-Triples serialiser writes for it (canonical N-Triples: one form per statement), each term
+written once however often the data names it. N-Quads and N-Triples are those lines, joined;
+the other formats are Oxigraph's parse of them, which keeps their order, written again. The
+order of the lines is byte order (UTF-8, the files' encoding), so it depends only on the set
+of statements, never on the order they were read in.
 """
 
 from __future__ import annotations
 
 import gzip
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -22,33 +29,124 @@ from innoproc.build.gather import Index, Resource
 from innoproc.build.load import Corpus
 from innoproc.iris import inside
 from innoproc.query import Query, Result
-from innoproc.rdf import RDFS, ox_quad, ox_triple, statement_key, statement_order
+from innoproc.rdf import RDFS, ox_quad, ox_triple, statement_key, to_ox
+
+GraphName = ox.NamedNode | ox.BlankNode
 
 
 def write_dumps(corpus: Corpus, out: Path) -> None:
     """The whole dataset: in the formats of quads (TriG, N-Quads) with one named graph per
     source (and the ontology's), in those of triples (Turtle, N-Triples, gzipped or not,
-    JSON-LD) their union."""
-    target = out / corpus.description.dump
+    JSON-LD) their union. The default graph, which the dumps leave out, is the union."""
+    graphs, namespaces = named_lines(corpus.statements)
+    write_dump(graphs, namespaces, out / corpus.description.dump, prefixes(corpus))
+
+
+def named_lines(
+    statements: Iterable[tuple[Node, Node, Node, Node | None]],
+) -> tuple[dict[GraphName, list[str]], set[str]]:
+    """The statements of the named graphs in ``statements`` (rdflib's terms with the name of
+    their graph, or None for the default graph, which is left out) as :func:`write_dump` takes
+    them: each graph's statements as text, and the namespaces of their IRIs and datatypes.
+
+    Each term is converted and written once (a dataset names the same predicates, graphs and
+    resources over and over): a statement costs three look-ups and a string, never an Oxigraph
+    statement of its own, which would cost more than all the rest."""
+    known: dict[Node, str] = {}
+    terms: list[ox.NamedNode | ox.BlankNode | ox.Literal] = []
+
+    def write(term: Node) -> str:
+        converted = to_ox(term)
+        terms.append(converted)
+        text = known[term] = str(converted)
+        return text
+
+    by_graph: dict[Node, list[str]] = {}
+    for s, p, o, g in statements:
+        if g is None:
+            continue
+        lines = by_graph.get(g)
+        if lines is None:
+            lines = by_graph[g] = []
+        lines.append(
+            f"{known.get(s) or write(s)} {known.get(p) or write(p)} {known.get(o) or write(o)}"
+        )
+    graphs = {_graph_name(g): lines for g, lines in by_graph.items()}
+    return graphs, _term_namespaces(terms)
+
+
+def _graph_name(name: Node) -> GraphName:
+    converted = to_ox(name)
+    if isinstance(converted, ox.Literal):
+        raise TypeError(f"a literal cannot name a graph: {name!r}")
+    return converted
+
+
+def write_dump(
+    graphs: Mapping[GraphName, Iterable[str]],
+    namespaces: set[str],
+    target: Path,
+    prefixes: dict[str, str],
+) -> None:
+    """The dumps of named graphs, as ``{target}.{extension}`` in every dumped format.
+
+    ``graphs`` gives each graph's statements as text: the line canonical N-Triples writes for
+    it without its final `` .`` (as ``str()`` of an Oxigraph ``Triple`` writes it), in any
+    order, repeated or not: those of :func:`named_lines`, or the lines of a store's
+    ``Store.dump(format=RdfFormat.N_TRIPLES, from_graph=name)`` cut so. ``namespaces`` are
+    those of the statements' IRIs and datatypes (the graph names' are added for the formats of
+    quads): Turtle and TriG declare the prefixes of those alone.
+
+    The order: N-Quads and TriG graph by graph (by the graph's name as N-Quads writes it),
+    each graph's statements by their text; N-Triples, Turtle and JSON-LD the union's distinct
+    statements by their text. Texts compare as their UTF-8 bytes (Python orders strings by code
+    point, which is the same order), and a line in the file keeps its text's place, whatever
+    follows the text (the graph's name, `` .``): a text holds no character below the space
+    (canonical N-Triples escapes them), and no text is another's beginning followed by a
+    space (its object ends it). So the files are N-Triples and N-Quads sorted as bytes."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    order = statement_order()
-    statements = sorted(
-        ((s, p, o, g) for s, p, o, g in corpus.statements if g is not None), key=order
-    )
-    declared = prefixes(corpus)
-    named = [ox_quad(s, p, o, g) for s, p, o, g in statements]
-    union: dict[tuple[Node, Node, Node], ox.Triple] = {}
-    for (s, p, o, _), quad in zip(statements, named, strict=True):
-        union.setdefault((s, p, o), quad.triple)
-    triples = [union[key] for key in sorted(union, key=order)]
-    used = {"quads": _namespaces(named), "triples": _namespaces(triples)}
+    union: set[str] = set()
+    chunks = []
+    for name in sorted(graphs, key=str):
+        texts = set(graphs[name])
+        union.update(texts)
+        end = f" {name} .\n"
+        chunks.append((end.join(sorted(texts)) + end).encode())
+    quads = b"".join(chunks)
+    del chunks
+    _write_formats("quads", quads, target, prefixes, namespaces | _term_namespaces(graphs))
+    del quads
+    triples = (" .\n".join(sorted(union)) + " .\n").encode() if union else b""
+    del union
+    _write_formats("triples", triples, target, prefixes, namespaces)
+
+
+READ_AS: dict[formats.Holds, ox.RdfFormat] = {
+    "quads": ox.RdfFormat.N_QUADS,
+    "triples": ox.RdfFormat.N_TRIPLES,
+}
+"""The format :func:`write_dump` writes the statements in first, and that the other formats
+of the same statements are parsed from."""
+
+
+def _write_formats(
+    holds: formats.Holds, lines: bytes, target: Path, prefixes: dict[str, str], used: set[str]
+) -> None:
+    """``lines`` (in the format of :data:`READ_AS`) in every dumped format that ``holds`` them:
+    as they are, or parsed by Oxigraph, in their order, and written again; gzipped at level 6
+    (zlib's default, a third of the time of level 9 for a file 5% larger) and without a time
+    or name in the header, so the same bytes every time."""
     for fmt in formats.dumped():
+        if fmt.holds != holds:
+            continue
         assert fmt.rdf is not None
-        statements_in = named if fmt.holds == "quads" else triples
-        data = _serialize(statements_in, fmt.rdf, declared, used[fmt.holds])
+        content = lines
+        if fmt.rdf != READ_AS[holds]:
+            statements = ox.parse(lines, format=READ_AS[holds])
+            content = _serialize(statements, fmt.rdf, prefixes, used)
         if fmt.compression == "application/gzip":
-            data = _gzip(data)
-        target.with_name(f"{target.name}.{fmt.extension}").write_bytes(data)
+            content = _gzip(content)
+        target.with_name(f"{target.name}.{fmt.extension}").write_bytes(content)
 
 
 def describe(index: Index, resource: Resource) -> list[tuple[Node, Node, Node]]:
@@ -125,13 +223,13 @@ def write_answers(answers: Iterable[tuple[Query, Result]], out: Path) -> None:
 
 
 def _serialize(
-    statements: Sequence[ox.Triple] | Sequence[ox.Quad],
+    statements: Iterable[ox.Triple] | Iterable[ox.Quad],
     fmt: ox.RdfFormat,
     prefixes: dict[str, str],
-    used: set[str] | None = None,
+    used: set[str],
 ) -> bytes:
     """``statements`` in ``fmt``, in the order given; Turtle and TriG declare the prefixes they
-    use (``used``, the statements' namespaces, when already known), sorted, and JSON-LD is
+    use (``used``, the statements' namespaces: :func:`_namespaces`), sorted, and JSON-LD is
     written expanded."""
     if fmt not in (
         ox.RdfFormat.TURTLE,
@@ -140,20 +238,24 @@ def _serialize(
         ox.RdfFormat.JSON_LD,
     ):
         return ox.serialize(statements, format=fmt) or b""
-    used = _namespaces(statements) if used is None else used
     chosen = {prefix: ns for prefix, ns in sorted(prefixes.items()) if ns in used}
     return ox.serialize(statements, format=fmt, prefixes=chosen) or b""
 
 
-def _namespaces(statements: Sequence[ox.Triple] | Sequence[ox.Quad]) -> set[str]:
+def _namespaces(statements: Iterable[ox.Triple] | Iterable[ox.Quad]) -> set[str]:
     """The namespaces (up to the last ``#`` or ``/``) of the IRIs in ``statements``."""
+    return _term_namespaces(term for statement in statements for term in statement)
+
+
+def _term_namespaces(terms: Iterable[Any]) -> set[str]:
+    """The namespaces (up to the last ``#`` or ``/``) of ``terms``' IRIs and literals'
+    datatypes."""
     iris: set[str] = set()
-    for statement in statements:
-        for term in statement:
-            if isinstance(term, ox.NamedNode):
-                iris.add(term.value)
-            elif isinstance(term, ox.Literal):
-                iris.add(term.datatype.value)
+    for term in terms:
+        if isinstance(term, ox.NamedNode):
+            iris.add(term.value)
+        elif isinstance(term, ox.Literal):
+            iris.add(term.datatype.value)
     out = set()
     for iri in iris:
         cut = max(iri.rfind("#"), iri.rfind("/")) + 1
@@ -174,11 +276,11 @@ def write_graph(graph: Graph, path: Path, fmt: formats.Format) -> None:
     assert fmt.rdf is not None
     triples = [ox_triple(s, p, o) for s, p, o in sorted(graph, key=statement_key)]
     bound = {prefix: str(namespace) for prefix, namespace in graph.namespaces() if prefix}
-    path.write_bytes(_serialize(triples, fmt.rdf, bound))
+    path.write_bytes(_serialize(triples, fmt.rdf, bound, _namespaces(triples)))
 
 
 def _gzip(data: bytes) -> bytes:
     buffer = io.BytesIO()
-    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0, filename="") as archive:
+    with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=6, mtime=0, filename="") as archive:
         archive.write(data)
     return buffer.getvalue()
