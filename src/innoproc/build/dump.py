@@ -15,10 +15,10 @@ of statements, never on the order they were read in.
 from __future__ import annotations
 
 import gzip
-import io
+import shutil
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
@@ -105,48 +105,52 @@ def write_dump(
     (canonical N-Triples escapes them), and no text is another's beginning followed by a
     space (its object ends it). So the files are N-Triples and N-Quads sorted as bytes."""
     target.parent.mkdir(parents=True, exist_ok=True)
+    files = {fmt: target.with_name(f"{target.name}.{fmt.extension}") for fmt in formats.dumped()}
+    first = {
+        fmt.holds: fmt
+        for fmt in files
+        if fmt.rdf == WRITTEN_FIRST.get(fmt.holds) and fmt.compression is None
+    }
+    assert first.keys() == WRITTEN_FIRST.keys(), "N-Quads and N-Triples are dumped"
     union: set[str] = set()
-    chunks = []
-    for name in sorted(graphs, key=str):
-        texts = set(graphs[name])
-        union.update(texts)
-        end = f" {name} .\n"
-        chunks.append((end.join(sorted(texts)) + end).encode())
-    quads = b"".join(chunks)
-    del chunks
-    _write_formats("quads", quads, target, prefixes, namespaces | _term_namespaces(graphs))
-    del quads
-    triples = (" .\n".join(sorted(union)) + " .\n").encode() if union else b""
+    with files[first["quads"]].open("wb") as out:
+        for name in sorted(graphs, key=str):
+            texts = set(graphs[name])
+            union.update(texts)
+            _write_lines(out, sorted(texts), f" {name} .\n")
+    with files[first["triples"]].open("wb") as out:
+        _write_lines(out, sorted(union), " .\n")
     del union
-    _write_formats("triples", triples, target, prefixes, namespaces)
+    used = {"quads": namespaces | _term_namespaces(graphs), "triples": namespaces}
+    for fmt, path in files.items():
+        assert fmt.rdf is not None
+        source = files[first[fmt.holds]]
+        if path == source:
+            continue
+        if fmt.rdf == WRITTEN_FIRST[fmt.holds] and fmt.compression == "application/gzip":
+            with source.open("rb") as lines, path.open("wb") as raw, _gzip_file(raw) as out:
+                shutil.copyfileobj(lines, out)
+            continue
+        assert fmt.compression is None, f"{fmt.name}: only N-Triples and N-Quads are compressed"
+        statements = ox.parse(path=source, format=WRITTEN_FIRST[fmt.holds])
+        _serialize(statements, fmt.rdf, prefixes, used[fmt.holds], path)
 
 
-READ_AS: dict[formats.Holds, ox.RdfFormat] = {
+WRITTEN_FIRST: dict[formats.Holds, ox.RdfFormat] = {
     "quads": ox.RdfFormat.N_QUADS,
     "triples": ox.RdfFormat.N_TRIPLES,
 }
-"""The format :func:`write_dump` writes the statements in first, and that the other formats
-of the same statements are parsed from."""
+"""The dumps :func:`write_dump` writes first, from the statements' text, and that the other
+formats of the same statements are parsed from (by Oxigraph, which keeps their order)."""
+
+LINES_AT_ONCE = 10_000
+"""How many lines :func:`_write_lines` joins into one write: the file is never held whole."""
 
 
-def _write_formats(
-    holds: formats.Holds, lines: bytes, target: Path, prefixes: dict[str, str], used: set[str]
-) -> None:
-    """``lines`` (in the format of :data:`READ_AS`) in every dumped format that ``holds`` them:
-    as they are, or parsed by Oxigraph, in their order, and written again; gzipped at level 6
-    (zlib's default, a third of the time of level 9 for a file 5% larger) and without a time
-    or name in the header, so the same bytes every time."""
-    for fmt in formats.dumped():
-        if fmt.holds != holds:
-            continue
-        assert fmt.rdf is not None
-        content = lines
-        if fmt.rdf != READ_AS[holds]:
-            statements = ox.parse(lines, format=READ_AS[holds])
-            content = _serialize(statements, fmt.rdf, prefixes, used)
-        if fmt.compression == "application/gzip":
-            content = _gzip(content)
-        target.with_name(f"{target.name}.{fmt.extension}").write_bytes(content)
+def _write_lines(out: BinaryIO, texts: list[str], end: str) -> None:
+    """``texts``, each followed by ``end``, in UTF-8."""
+    for start in range(0, len(texts), LINES_AT_ONCE):
+        out.write((end.join(texts[start : start + LINES_AT_ONCE]) + end).encode())
 
 
 def describe(index: Index, resource: Resource) -> list[tuple[Node, Node, Node]]:
@@ -227,19 +231,20 @@ def _serialize(
     fmt: ox.RdfFormat,
     prefixes: dict[str, str],
     used: set[str],
+    output: Path | None = None,
 ) -> bytes:
-    """``statements`` in ``fmt``, in the order given; Turtle and TriG declare the prefixes they
-    use (``used``, the statements' namespaces: :func:`_namespaces`), sorted, and JSON-LD is
-    written expanded."""
+    """``statements`` in ``fmt``, in the order given (into ``output`` if given, else returned);
+    Turtle and TriG declare the prefixes they use (``used``, the statements' namespaces:
+    :func:`_namespaces`), sorted, and JSON-LD is written expanded."""
     if fmt not in (
         ox.RdfFormat.TURTLE,
         ox.RdfFormat.TRIG,
         ox.RdfFormat.RDF_XML,
         ox.RdfFormat.JSON_LD,
     ):
-        return ox.serialize(statements, format=fmt) or b""
+        return ox.serialize(statements, output, format=fmt) or b""
     chosen = {prefix: ns for prefix, ns in sorted(prefixes.items()) if ns in used}
-    return ox.serialize(statements, format=fmt, prefixes=chosen) or b""
+    return ox.serialize(statements, output, format=fmt, prefixes=chosen) or b""
 
 
 def _namespaces(statements: Iterable[ox.Triple] | Iterable[ox.Quad]) -> set[str]:
@@ -279,8 +284,8 @@ def write_graph(graph: Graph, path: Path, fmt: formats.Format) -> None:
     path.write_bytes(_serialize(triples, fmt.rdf, bound, _namespaces(triples)))
 
 
-def _gzip(data: bytes) -> bytes:
-    buffer = io.BytesIO()
-    with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=6, mtime=0, filename="") as archive:
-        archive.write(data)
-    return buffer.getvalue()
+def _gzip_file(raw: BinaryIO) -> gzip.GzipFile:
+    """A gzip file to write ``raw`` through: at level 6 (zlib's default: a third of the time
+    of level 9, for a file 5% larger), with no time and no name in its header, so that the same
+    content gives the same bytes."""
+    return gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6, mtime=0, filename="")
