@@ -150,14 +150,14 @@ def child_shacl(project: str, out: str, engine: str) -> dict[str, Any]:
 
 
 def child_dumps(project: str, out: str) -> dict[str, Any]:
-    """``write_dumps`` alone, on a corpus loaded (with its statements listed, as the build's
-    index stage leaves it) before the clock starts."""
+    """``write_dumps`` alone, on a corpus loaded before the clock starts, with its Oxigraph
+    store made, as the build's index stage leaves it (for the questions of ``queries/``)."""
     from innoproc.build.dump import write_dumps
     from innoproc.build.load import load_project
     from innoproc.config import Config
 
     corpus = load_project(Config.load(Path(project)))
-    assert corpus.statements
+    assert corpus.statements and len(corpus.store)
     before = memory_mb("VmRSS")
     Path("/proc/self/clear_refs").write_text("5")  # the peak so far becomes the resident size
     meter = Meter()

@@ -13,9 +13,15 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from innoproc import formats
-from innoproc.build.dump import named_lines, prefixes, write_dump, write_dumps
+from innoproc.build.dump import (
+    prefixes,
+    statement_namespaces,
+    store_lines,
+    write_dump,
+    write_dumps,
+)
 from innoproc.build.load import Corpus
-from innoproc.rdf import ox_quad
+from innoproc.rdf import ox_quad, union_store
 
 EX = "https://example.org/dump/"
 DT = URIRef(EX + "datatype")
@@ -38,8 +44,8 @@ def named(statements: Sequence[Statement]) -> list[ox.Quad]:
 def dump(
     statements: Sequence[Statement], folder: Path, declared: dict[str, str]
 ) -> dict[str, bytes]:
-    graphs, namespaces = named_lines(statements)
-    write_dump(graphs, namespaces, folder / "all", declared)
+    graphs = store_lines(union_store(statements))  # type: ignore[arg-type]
+    write_dump(graphs, statement_namespaces(statements), folder / "all", declared)
     return files(folder)
 
 

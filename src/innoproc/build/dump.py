@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from innoproc import formats
@@ -37,49 +37,44 @@ GraphName = ox.NamedNode | ox.BlankNode
 def write_dumps(corpus: Corpus, out: Path) -> None:
     """The whole dataset: in the formats of quads (TriG, N-Quads) with one named graph per
     source (and the ontology's), in those of triples (Turtle, N-Triples, gzipped or not,
-    JSON-LD) their union. The default graph, which the dumps leave out, is the union."""
-    graphs, namespaces = named_lines(corpus.statements)
+    JSON-LD) their union. The default graph, which the dumps leave out, is the union.
+
+    The statements' text comes from the corpus's Oxigraph store (which the build has made by
+    then, for the questions of ``queries/``), written by Oxigraph in Rust; their namespaces
+    from the statements' rdflib terms, in one pass that looks at no literal's text."""
+    graphs = store_lines(corpus.store)
+    namespaces = statement_namespaces(corpus.statements)
     write_dump(graphs, namespaces, out / corpus.description.dump, prefixes(corpus))
 
 
-def named_lines(
-    statements: Iterable[tuple[Node, Node, Node, Node | None]],
-) -> tuple[dict[GraphName, list[str]], set[str]]:
-    """The statements of the named graphs in ``statements`` (rdflib's terms with the name of
-    their graph, or None for the default graph, which is left out) as :func:`write_dump` takes
-    them: each graph's statements as text, and the namespaces of their IRIs and datatypes.
+def store_lines(store: ox.Store) -> dict[GraphName, list[str]]:
+    """Each named graph of ``store`` and its statements as :func:`write_dump` takes them: the
+    lines of Oxigraph's N-Triples serialiser, each without its final `` .``."""
+    out: dict[GraphName, list[str]] = {}
+    for name in store.named_graphs():
+        data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name) or b""
+        out[name] = [line[:-2] for line in data.decode().splitlines()]
+    return out
 
-    Each term is converted and written once (a dataset names the same predicates, graphs and
-    resources over and over): a statement costs three look-ups and a string, never an Oxigraph
-    statement of its own, which would cost more than all the rest."""
-    known: dict[Node, str] = {}
-    terms: list[ox.NamedNode | ox.BlankNode | ox.Literal] = []
 
-    def write(term: Node) -> str:
-        converted = to_ox(term)
-        terms.append(converted)
-        text = known[term] = str(converted)
-        return text
+def statement_namespaces(statements: Iterable[tuple[Node, Node, Node, Node | None]]) -> set[str]:
+    """The namespaces (:func:`_term_namespaces`) of the IRIs and literals' datatypes of the
+    named graphs' statements (rdflib's terms with their graph, None for the default graph).
 
-    by_graph: dict[Node, list[str]] = {}
+    One pass that hashes IRIs alone (an rdflib IRI hashes as its string does), and for a
+    literal reads its datatype and language, never its text."""
+    nodes: set[Node] = set()
+    literals: dict[tuple[Node | None, bool], Node] = {}
     for s, p, o, g in statements:
         if g is None:
             continue
-        lines = by_graph.get(g)
-        if lines is None:
-            lines = by_graph[g] = []
-        lines.append(
-            f"{known.get(s) or write(s)} {known.get(p) or write(p)} {known.get(o) or write(o)}"
-        )
-    graphs = {_graph_name(g): lines for g, lines in by_graph.items()}
-    return graphs, _term_namespaces(terms)
-
-
-def _graph_name(name: Node) -> GraphName:
-    converted = to_ox(name)
-    if isinstance(converted, ox.Literal):
-        raise TypeError(f"a literal cannot name a graph: {name!r}")
-    return converted
+        nodes.add(s)
+        nodes.add(p)
+        if isinstance(o, Literal):
+            literals.setdefault((o.datatype, bool(o.language)), o)
+        else:
+            nodes.add(o)
+    return _term_namespaces(to_ox(term) for term in [*nodes, *literals.values()])
 
 
 def write_dump(
@@ -92,8 +87,7 @@ def write_dump(
 
     ``graphs`` gives each graph's statements as text: the line canonical N-Triples writes for
     it without its final `` .`` (as ``str()`` of an Oxigraph ``Triple`` writes it), in any
-    order, repeated or not: those of :func:`named_lines`, or the lines of a store's
-    ``Store.dump(format=RdfFormat.N_TRIPLES, from_graph=name)`` cut so. ``namespaces`` are
+    order, repeated or not: those of :func:`store_lines`. ``namespaces`` are
     those of the statements' IRIs and datatypes (the graph names' are added for the formats of
     quads): Turtle and TriG declare the prefixes of those alone.
 
