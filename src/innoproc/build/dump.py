@@ -4,12 +4,11 @@ resource, each in the formats that :mod:`innoproc.formats` marks as dumped or de
 Oxigraph's serialisers write the statements in the order given, and they are given in sorted
 order, so the same input gives byte-identical files.
 
-The dumps are sorted as text, never as terms: every statement becomes the line Oxigraph's
-N-Triples serialiser writes for it (canonical N-Triples: one form per statement), each term
-written once however often the data names it. N-Quads and N-Triples are those lines, joined;
-the other formats are Oxigraph's parse of them, which keeps their order, written again. The
-order of the lines is byte order (UTF-8, the files' encoding), so it depends only on the set
-of statements, never on the order they were read in.
+The dumps are sorted as text, never as terms: every statement is the line Oxigraph's N-Triples
+serialiser writes for it (canonical N-Triples: one form per statement), and the lines are
+sorted as bytes, an order that depends only on the set of statements, never on the order they
+were read in. The N-Quads and N-Triples dumps are those lines as they are; the other formats
+are Oxigraph's parse of those files, which keeps their order, written again.
 """
 
 from __future__ import annotations
@@ -87,9 +86,9 @@ def write_dump(
 
     ``graphs`` gives each graph's statements as text: the line canonical N-Triples writes for
     it without its final `` .`` (as ``str()`` of an Oxigraph ``Triple`` writes it), in any
-    order, repeated or not: those of :func:`store_lines`. ``namespaces`` are
-    those of the statements' IRIs and datatypes (the graph names' are added for the formats of
-    quads): Turtle and TriG declare the prefixes of those alone.
+    order, repeated or not: those of :func:`store_lines`. ``namespaces`` are those of the
+    statements' IRIs and datatypes (:func:`statement_namespaces`; the graph names' are added for
+    the formats of quads): Turtle and TriG declare the prefixes of those alone.
 
     The order: N-Quads and TriG graph by graph (by the graph's name as N-Quads writes it),
     each graph's statements by their text; N-Triples, Turtle and JSON-LD the union's distinct
