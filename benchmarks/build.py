@@ -3,6 +3,7 @@
 
     python benchmarks/build.py [--sizes 10000,100000,1000000] [--runs 3] [--endpoint 1000000]
     python benchmarks/build.py --shacl-only --sizes 0,100000 --runs 3
+    python benchmarks/build.py --dumps-only --sizes 100000,1000000 --runs 3
 
 For each size, scripts/synthesize.py writes a synthetic graph and each measurement runs in a
 fresh process, ``--runs`` times; the tables give medians. Measured:
@@ -17,6 +18,9 @@ fresh process, ``--runs`` times; the tables give medians. Measured:
 - **shacl**: stage 2 alone (validate, as the build runs it, on all cores) with each SHACL
   engine, pyshacl-turbo (the build's default) and pySHACL (the reference), in the same run;
   each engine's report is checked to be the same bytes;
+- **dumps**: with ``--dumps-only``, stage 4's dumps alone (``write_dumps`` on the loaded
+  corpus), against the floor's dumps, runs interleaved; its peak is the growth of the resident
+  memory while it runs (on Linux);
 - **rebuild**: the build again after one data file changed (one run);
 - **endpoint**: with ``--endpoint SIZE``, the build from an Oxigraph server loaded with
   ``innoproc load`` (one run).
@@ -272,6 +276,32 @@ def child_shacl(project: str, out: str, engine: str) -> dict[str, Any]:
     return stages
 
 
+def child_dumps(project: str, out: str) -> dict[str, Any]:
+    """``write_dumps`` alone, on a corpus loaded before the clock starts, with its Oxigraph
+    store made, as the build's index stage leaves it (for the questions of ``queries/``)."""
+    from innoproc.build.dump import write_dumps
+    from innoproc.build.load import load_project
+    from innoproc.config import Config
+
+    corpus = load_project(Config.load(Path(project)))
+    assert corpus.statements and len(corpus.store)
+    before = memory_mb("VmRSS")
+    Path("/proc/self/clear_refs").write_text("5")  # the peak so far becomes the resident size
+    meter = Meter()
+    write_dumps(corpus, Path(out))
+    meter("dumps")
+    meter.stages["dumps"]["peak"] = memory_mb("VmHWM") - before
+    return meter.total()
+
+
+def memory_mb(field: str) -> float:
+    """A field of this process's ``/proc/self/status`` (``VmRSS``, ``VmHWM``), in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    raise KeyError(field)
+
+
 def child_floor(project: str, out: str, sizes: str) -> dict[str, Any]:
     import pyoxigraph as ox
 
@@ -443,6 +473,24 @@ def measure_shacl(
     result["same_report"] = result.get("same_report", True) and len(same) <= 1
 
 
+def measure_dumps(size: int, runs: int, work: Path) -> dict[str, Any]:
+    """The dumps alone and the floor's, ``runs`` times each, interleaved."""
+    project = make_project(size, work)
+    result: dict[str, Any] = {"size": size, "triples": triples_in(project)}
+    sizes = work / "no-pages.json"
+    sizes.write_text("[]")
+    result["dumps"], result["floor"] = [], []
+    for n in range(runs):
+        result["dumps"].append(run_child("dumps", str(project), str(work / f"site-dumps-{n}")))
+        result["floor"].append(
+            run_child("floor", str(project), str(work / f"floor-{n}"), str(sizes))
+        )
+    for folder in work.iterdir():
+        if folder.name.startswith(("site-dumps-", "floor-")):
+            shutil.rmtree(folder, ignore_errors=True)
+    return result
+
+
 def measure_size(
     size: int, runs: int, work: Path, with_endpoint: bool, engines: list[str], build: bool = True
 ) -> dict[str, Any]:
@@ -502,6 +550,19 @@ FLOOR_OF = {"load": "load", "dumps": "dumps", "pages+resources": "pages"}
 def report(results: list[dict[str, Any]]) -> str:
     lines = []
     for r in results:
+        if "dumps" in r:
+            dumps, floor = r["dumps"], r["floor"]
+            wall, base = median(dumps, "dumps", "wall"), median(floor, "dumps", "wall")
+            lines += [
+                "",
+                f"### {r['triples']:,} triples: the dumps alone, median of {len(dumps)} runs",
+                "",
+                "| dumps wall s | CPU s | peak growth MB | floor wall s | ratio to floor |",
+                "|---|---|---|---|---|",
+                f"| {wall:.2f} | {median(dumps, 'dumps', 'cpu'):.2f} "
+                f"| {median(dumps, 'dumps', 'peak'):.0f} | {base:.2f} | {wall / base:.2f}x |",
+            ]
+            continue
         if "ours" not in r:
             lines += ["", f"### {r['triples']:,} triples: stage 2 alone", *shacl_table(r)]
             continue
@@ -614,6 +675,7 @@ def main() -> int:
             "hand": child_hand,
             "floor": child_floor,
             "shacl": child_shacl,
+            "dumps": child_dumps,
         }
         print(json.dumps(kinds[sys.argv[2]](*sys.argv[3:])))
         return 0
@@ -633,6 +695,11 @@ def main() -> int:
         action="store_true",
         help="time stage 2 alone, with each engine (size 0: the project's own data)",
     )
+    parser.add_argument(
+        "--dumps-only",
+        action="store_true",
+        help="time the dumps alone (write_dumps on the loaded corpus) against the floor's",
+    )
     arguments = parser.parse_args()
     work = arguments.work or Path(tempfile.mkdtemp(prefix="innoproc-build-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -640,18 +707,23 @@ def main() -> int:
     sizes = [int(s) for s in arguments.sizes.split(",")]
     if 0 in sizes and not arguments.shacl_only:
         parser.error("size 0 (the project's own data) is for --shacl-only")
+    if arguments.dumps_only and arguments.shacl_only:
+        parser.error("--dumps-only and --shacl-only time different stages: one at a time")
     for size in sizes:
         engines = [e for e in arguments.shacl_engines.split(",") if e]
-        results.append(
-            measure_size(
-                size,
-                arguments.runs,
-                work,
-                size == arguments.endpoint,
-                engines,
-                not arguments.shacl_only,
+        if arguments.dumps_only:
+            results.append(measure_dumps(size, arguments.runs, work))
+        else:
+            results.append(
+                measure_size(
+                    size,
+                    arguments.runs,
+                    work,
+                    size == arguments.endpoint,
+                    engines,
+                    not arguments.shacl_only,
+                )
             )
-        )
         print(report(results[-1:]), flush=True)
         if arguments.json:
             arguments.json.write_text(json.dumps(results, indent=1))

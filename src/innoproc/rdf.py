@@ -10,7 +10,7 @@ else.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -164,24 +164,6 @@ def term_key(node: Node) -> tuple[str, str, str, str]:
 def statement_key(statement: Iterable[Node | None]) -> tuple[tuple[str, ...], ...]:
     """The order of triples and quads: term by term (a default graph's None left out)."""
     return tuple(term_key(t) for t in statement if t is not None)
-
-
-def statement_order() -> Callable[[Iterable[Node | None]], tuple[tuple[str, ...], ...]]:
-    """:func:`statement_key`, remembering each term's key: sorting a whole dataset meets the
-    same predicates, graphs and linked resources over and over."""
-    keys: dict[Node, tuple[str, str, str, str]] = {}
-
-    def key(statement: Iterable[Node | None]) -> tuple[tuple[str, ...], ...]:
-        out = []
-        for term in statement:
-            if term is not None:
-                found = keys.get(term)
-                if found is None:
-                    found = keys[term] = term_key(term)
-                out.append(found)
-        return tuple(out)
-
-    return key
 
 
 # ------------------------------------------------------------------ stores
