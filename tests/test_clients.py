@@ -16,7 +16,15 @@ from click.testing import CliRunner, Result
 
 from conftest import free_port
 from innoproc.cli import main
-from innoproc.clients.bounded import Timeout, clean, excerpt, sparql_results, within
+from innoproc.clients.bounded import (
+    Timeout,
+    clean,
+    excerpt,
+    socket_timeout,
+    sparql_results,
+    within,
+)
+from innoproc.clients.store import client
 from innoproc.config import Config
 from innoproc.errors import InputError
 from misbehaving import ANSWERS, STALLS, Misbehaving
@@ -196,6 +204,15 @@ def test_within_gives_up_at_the_deadline_and_passes_errors_on() -> None:
     with pytest.raises(ZeroDivisionError):
         within(1, lambda: 1 / 0)
     assert within(1, lambda: 42) == 42
+
+
+@pytest.mark.parametrize("deadline", [0.3, 1, 2, 2.5, 60])
+def test_a_requests_socket_waits_longer_than_its_deadline(deadline: float) -> None:
+    # a silent server trips both: the deadline must be the one noticed, even on a busy
+    # machine, where a socket timeout as long as the deadline sometimes came first
+    assert socket_timeout(deadline) >= deadline + 1
+    made = client("http://127.0.0.1:9/query", "ASK {}", timeout=deadline)
+    assert made.timeout >= deadline + 1
 
 
 def test_clean_escapes_and_cuts() -> None:

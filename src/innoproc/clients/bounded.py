@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import http.client
+import math
 import re
 import socket
 import threading
@@ -64,6 +65,14 @@ class Refused(Exception):
         super().__init__(f"HTTP {status}" + (f": {detail}" if detail else ""))
         self.status = status
         self.detail = detail
+
+
+def socket_timeout(seconds: float) -> int:
+    """The socket timeout of a request whose deadline is ``seconds``: whole seconds (what
+    SPARQLWrapper takes), one more than the deadline rounded up. With the two the same, a
+    silent server trips both at once, and on a busy machine the socket's may be noticed first:
+    the command then said "no answer in time" instead of naming the deadline."""
+    return math.ceil(seconds) + 1
 
 
 def within(seconds: float, call: Callable[[], T]) -> T:

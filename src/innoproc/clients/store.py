@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 import json
-import math
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -37,6 +36,7 @@ from innoproc.clients.bounded import (
     opener,
     problem,
     refused,
+    socket_timeout,
     sparql_results,
     within,
 )
@@ -52,13 +52,13 @@ def client(
     endpoint: str, text: str, answer: str = JSON, timeout: float = 60.0, agent: str = USER_AGENT
 ) -> SPARQLWrapper:
     """A SPARQLWrapper client that POSTs ``text`` to ``endpoint`` and asks for ``answer``
-    (SPARQLWrapper's ``JSON`` or ``TURTLE``), waiting at most ``timeout`` seconds for each
-    byte (SPARQLWrapper counts whole seconds: at least one). :func:`answer` bounds the whole."""
+    (SPARQLWrapper's ``JSON`` or ``TURTLE``), its socket timeout a little longer than
+    ``timeout`` (:func:`socket_timeout`). :func:`answer` bounds the whole request by ``timeout``."""
     made = SPARQLWrapper(endpoint, agent=agent)
     made.setQuery(text)
     made.setMethod(POST)
     made.setReturnFormat(answer)
-    made.setTimeout(max(1, math.ceil(timeout)))
+    made.setTimeout(socket_timeout(timeout))
     return made
 
 
@@ -182,7 +182,7 @@ def put_dataset(
             headers={"Content-Type": "application/n-triples", "User-Agent": USER_AGENT},
         )
         try:
-            within(timeout, functools.partial(_put, urls, request, timeout))
+            within(timeout, functools.partial(_put, urls, request, socket_timeout(timeout)))
         except Exception as exc:  # urllib and http.client raise many kinds
             why: Exception = exc
             if not name and _cut_off(exc):
@@ -258,7 +258,7 @@ def _default_refused(
         headers={"Accept": "application/n-triples", "User-Agent": USER_AGENT},
     )
     try:
-        within(timeout, functools.partial(_put, urls, request, timeout))
+        within(timeout, functools.partial(_put, urls, request, socket_timeout(timeout)))
     except Refused as exc:
         return exc
     except Exception:  # urllib and http.client raise many kinds; the first problem stands
