@@ -53,6 +53,8 @@ class Page:
     """Each cited source's citation as rendered on this page (its number does not change)."""
     shown: dict[Node, Markup] = field(default_factory=dict)
     """Each node as rendered on this page, by :meth:`html`."""
+    shown_as: dict[tuple[URIRef, Node], Markup] = field(default_factory=dict)
+    """Each value of a property as rendered on this page, by :meth:`html_of`."""
 
     @property
     def t(self) -> dict[str, str]:
@@ -114,6 +116,21 @@ class Page:
         found = self.shown.get(node)
         if found is None:
             found = self.shown[node] = self.renderer.value_html(self.value(node))
+        return found
+
+    def html_of(self, predicate: URIRef, node: Node) -> Markup:
+        """``node`` as this page shows it as a value of ``predicate``: as :meth:`html` but that
+        an identifier in a register links to the register (:meth:`Layout.link`); rendered once
+        per page."""
+        found = self.shown_as.get((predicate, node))
+        if found is None:
+            href = self.renderer.layout.link(predicate, node)
+            if href is None:
+                found = self.html(node)
+            else:
+                shown = Value(text=str(node), href=href, external=True)
+                found = self.renderer.value_html(shown)
+            self.shown_as[(predicate, node)] = found
         return found
 
     def cite_markup(self, sources: Iterable[URIRef]) -> Markup:

@@ -192,7 +192,6 @@ class Renderer:
             summary=layout.summary(self.index, resource, page.lang),
             groups=layout.grouped(resource, page.lang, languages),
             fields=self.fields[page.lang],
-            shown=lambda predicate, node: self._shown(page, predicate, node),
             incoming=[
                 (s, p, sources)
                 for s, p, sources in resource.incoming
@@ -286,13 +285,6 @@ class Renderer:
         return page.value(
             self.labels.literal(node, page.lang) if isinstance(node, Literal) else node
         )
-
-    def _shown(self, page: Page, predicate: URIRef, node: Node) -> Value:
-        """A value of ``predicate``: an identifier in a register links to it."""
-        href = self.layout.link(predicate, node)
-        if href is not None:
-            return Value(text=str(node), href=href, external=True)
-        return page.value(node)
 
     def _text(self, resource: Resource, predicate: URIRef, lang: str) -> Value | None:
         values = [s.value for s in resource.statements if s.predicate == predicate]
