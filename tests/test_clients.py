@@ -212,7 +212,7 @@ def test_a_requests_socket_waits_longer_than_its_deadline(deadline: float) -> No
     # machine, where a socket timeout as long as the deadline sometimes came first
     assert socket_timeout(deadline) >= deadline + 1
     made = client("http://127.0.0.1:9/query", "ASK {}", timeout=deadline)
-    assert made.timeout >= deadline + 1
+    assert made.timeout is not None and made.timeout >= deadline + 1
 
 
 def test_clean_escapes_and_cuts() -> None:
