@@ -287,7 +287,7 @@ def child_dumps(project: str, out: str) -> dict[str, Any]:
     assert corpus.statements and len(corpus.store)
     before = memory_mb("VmRSS")
     Path("/proc/self/clear_refs").write_text("5")  # the peak so far becomes the resident size
-    meter = Meter()
+    meter = Meter(sample=False)  # the peak is VmHWM's, below: a sampler would only add CPU
     write_dumps(corpus, Path(out))
     meter("dumps")
     meter.stages["dumps"]["peak"] = memory_mb("VmHWM") - before

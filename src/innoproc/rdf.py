@@ -170,9 +170,9 @@ def statement_key(statement: Iterable[Node | None]) -> tuple[tuple[str, ...], ..
 
 
 def union_store(statements: Iterable[tuple[Node, Node, Node, URIRef | None]]) -> ox.Store:
-    """An in-memory Oxigraph store holding every named graph of ``statements`` (those of a
-    dataset with their graphs' names, as :func:`quads` gives them), and their union (as a set
-    of triples) as its default graph."""
+    """An in-memory Oxigraph store holding every named graph of ``statements`` (subject,
+    predicate, object and the graph's name, as the corpus holds them), and their union (as a
+    set of triples) as its default graph."""
     converted: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
 
     def ox_of(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:

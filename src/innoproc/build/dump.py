@@ -96,7 +96,8 @@ def write_dump(
     point, which is the same order), and a line in the file keeps its text's place, whatever
     follows the text (the graph's name, `` .``): a text holds no character below the space
     (canonical N-Triples escapes them), and no text is another's beginning followed by a
-    space (its object ends it). So the files are N-Triples and N-Quads sorted as bytes."""
+    space (its object ends it). So the N-Triples file is sorted as bytes, and the N-Quads file
+    graph by graph, each graph's lines as bytes."""
     target.parent.mkdir(parents=True, exist_ok=True)
     files = {fmt: target.with_name(f"{target.name}.{fmt.extension}") for fmt in formats.dumped()}
     first = {

@@ -70,7 +70,7 @@ class Corpus:
 
     def graph(self, name: URIRef) -> Graph:
         """The statements of the named graph ``name`` as an rdflib graph (one source's are a
-        few hundred: for scripts and checks that read a source as a graph)."""
+        few hundred: for checks that read a source as a graph)."""
         out = Graph()
         for s, p, o, g in self.statements:
             if g == name:

@@ -182,7 +182,7 @@ def put_dataset(
             headers={"Content-Type": "application/n-triples", "User-Agent": USER_AGENT},
         )
         try:
-            within(timeout, functools.partial(_put, urls, request, socket_timeout(timeout)))
+            within(timeout, functools.partial(_put, urls, request, timeout))
         except Exception as exc:  # urllib and http.client raise many kinds
             why: Exception = exc
             if not name and _cut_off(exc):
@@ -231,9 +231,11 @@ def _put(
     urls: urllib.request.OpenerDirector, request: urllib.request.Request, timeout: float
 ) -> None:
     """Send ``request`` (a PUT, or the GET that asks why one was refused), reading at most
-    64 KiB of the answer; an HTTP error status raises :class:`Refused`."""
+    64 KiB of the answer; an HTTP error status raises :class:`Refused`. ``timeout`` is the
+    request's deadline (:func:`within` keeps it); the socket's is a little longer
+    (:func:`socket_timeout`)."""
     try:
-        with urls.open(request, timeout=timeout) as answered:
+        with urls.open(request, timeout=socket_timeout(timeout)) as answered:
             answered.read(65536)
     except urllib.error.HTTPError as exc:
         raise refused(exc) from exc
@@ -258,7 +260,7 @@ def _default_refused(
         headers={"Accept": "application/n-triples", "User-Agent": USER_AGENT},
     )
     try:
-        within(timeout, functools.partial(_put, urls, request, socket_timeout(timeout)))
+        within(timeout, functools.partial(_put, urls, request, timeout))
     except Refused as exc:
         return exc
     except Exception:  # urllib and http.client raise many kinds; the first problem stands
