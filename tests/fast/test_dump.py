@@ -80,6 +80,27 @@ def test_the_order_depends_on_the_statements_alone(tiny: Corpus, tmp_path: Path)
     assert first == again
 
 
+def test_write_dump_takes_its_lines_in_any_order_repeated_or_not(
+    tiny: Corpus, tmp_path: Path
+) -> None:
+    # the lines as the store gives them, then shuffled (reversed, and every graph's halves
+    # swapped) and with repeats, straight into write_dump: the store drops no repeat here
+    graphs = store_lines(tiny.store)
+    namespaces = statement_namespaces(tiny.statements)
+    declared = prefixes(tiny)
+    write_dump(graphs, namespaces, tmp_path / "a" / "all", declared)
+    mixed = {}
+    for name, lines in reversed(list(graphs.items())):
+        half = len(lines) // 2
+        mixed[name] = lines[half:][::-1] + lines[:half] + lines[: max(1, half // 3)]
+    assert any(len(set(lines)) < len(lines) for lines in mixed.values())
+    assert any(mixed[name] != sorted(lines) for name, lines in graphs.items())
+    write_dump(mixed, namespaces, tmp_path / "b" / "all", declared)
+    assert files(tmp_path / "a") == files(tmp_path / "b")
+    nquads = (tmp_path / "b" / "all.nq").read_bytes().splitlines()
+    assert len(nquads) == len(set(nquads)) == sum(len(set(ls)) for ls in graphs.values())
+
+
 def test_texts_that_begin_alike_and_hostile_literals(tmp_path: Path) -> None:
     s, p, g, h = (URIRef(EX + n) for n in ("s", "p", "g", "h"))
     values = [
