@@ -21,6 +21,7 @@ import pytest
 from click.testing import CliRunner, Result
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.term import Node
 
 from innoproc.build.gather import Index
 from innoproc.build.load import Corpus
@@ -129,6 +130,29 @@ def test_resource_descriptions_reparse_and_hold_in_and_out_links(
     skos_label = URIRef("http://www.w3.org/2004/02/skos/core#prefLabel")
     assert (partner, skos_label, Literal("PIANOo - partner - innoPROCUR", lang="en")) in description
     assert description <= union
+
+
+def test_a_descriptions_trig_holds_each_statement_in_the_graph_of_each_source(
+    site: Path, corpus: Corpus
+) -> None:
+    """The TriG description keeps where each statement comes from: every statement of the
+    description in the graph of each source (or of the ontology) that states it, and nothing
+    else; the graphs in order."""
+    stated: dict[tuple[Node, Node, Node], set[Node]] = {}
+    for s, p, o, g in corpus.statements:
+        if g is not None:
+            stated.setdefault((s, p, o), set()).add(g)
+    for path in ("organisation/pianoo", "country/NLD"):
+        description = set(Graph().parse(site / f"id/{path}.ttl", format="turtle"))
+        dataset = Dataset()
+        dataset.parse(site / f"id/{path}.trig", format="trig")
+        found = {(s, p, o, g) for s, p, o, g in dataset.quads() if g != DATASET_DEFAULT_GRAPH_ID}
+        expected = {(*t, g) for t in description for g in stated.get(t, ())}
+        assert found == expected, path
+        assert len({g for *_, g in found}) > 1, path
+        text = (site / f"id/{path}.trig").read_text("utf-8")
+        graphs = [m.group(1) for m in re.finditer(r"^(\S+) \{$", text, re.MULTILINE)]
+        assert graphs and graphs == sorted(graphs, key=lambda g: g.strip("<>")), path
 
 
 def test_every_description_reparses(site: Path) -> None:

@@ -28,7 +28,7 @@ from innoproc.build.gather import Index, Resource
 from innoproc.build.load import Corpus
 from innoproc.iris import inside
 from innoproc.query import Query, Result
-from innoproc.rdf import RDFS, ox_quad, ox_triple, statement_key, to_ox
+from innoproc.rdf import RDFS, ox_triple, statement_key, to_ox
 
 GraphName = ox.NamedNode | ox.BlankNode
 
@@ -165,33 +165,48 @@ def describe(index: Index, resource: Resource) -> list[tuple[Node, Node, Node]]:
 
 def describe_sources(
     index: Index, resource: Resource, triples: list[tuple[Node, Node, Node]]
-) -> list[tuple[Node, Node, Node, Node]]:
-    """The description ``triples`` (from :func:`describe`) with the sources kept: each
-    statement once in the named graph of every source that states it, sorted by graph and
-    then as :func:`describe` sorts them."""
+) -> list[tuple[URIRef, list[int]]]:
+    """Where the description ``triples`` (from :func:`describe`) go with their sources kept:
+    each statement once in the named graph of every source that states it. Returns each
+    graph, sorted, with the places in ``triples`` of the statements it holds, in order."""
     own: dict[tuple[Node, Node, Node], list[URIRef]] = {
         (resource.iri, s.predicate, s.value): s.sources for s in resource.statements
     }
     own.update({(s, p, resource.iri): sources for s, p, sources in resource.incoming})
     labels: dict[Any, list[URIRef]] = index.label_sources
-    out = []
-    for rank, (s, p, o) in enumerate(triples):
-        stated_by = own.get((s, p, o)) or labels.get((s, p, o), [])
-        out += [(g, rank, (s, p, o)) for g in stated_by]
-    return [(s, p, o, g) for g, _, (s, p, o) in sorted(out, key=lambda q: (str(q[0]), q[1]))]
+    ranks: dict[URIRef, list[int]] = {}
+    for rank, triple in enumerate(triples):
+        for g in own.get(triple) or labels.get(triple, []):
+            ranks.setdefault(g, []).append(rank)
+    return [(g, ranks[g]) for g in sorted(ranks, key=str)]
 
 
 def write_description(
     index: Index, resource: Resource, out: Path, prefixes: dict[str, str]
 ) -> None:
     """A resource's description in every described format: the formats of triples hold
-    :func:`describe`, those of quads (TriG) :func:`describe_sources`."""
+    :func:`describe`, those of quads (TriG) the same statements in the graphs of
+    :func:`describe_sources`.
+
+    A statement has many sources, so the quads far outnumber the triples (nine to one in the
+    benchmark's graph of a million): the quads are made of the triples' terms, converted once,
+    and their namespaces are those of the triples they hold and of their graphs."""
     described = describe(index, resource)
     triples = [ox_triple(s, p, o) for s, p, o in described]
-    quads = [ox_quad(s, p, o, g) for s, p, o, g in describe_sources(index, resource, described)]
+    terms = [(t.subject, t.predicate, t.object) for t in triples]
+    quads = []
+    graphs: list[ox.NamedNode] = []
+    held: set[int] = set()
+    for g, ranks in describe_sources(index, resource, described):
+        graph = ox.NamedNode(g)
+        quads += [ox.Quad(s, p, o, graph) for s, p, o in [terms[rank] for rank in ranks]]
+        graphs.append(graph)
+        held.update(ranks)
+    used = {"triples": _namespaces(triples)}
+    kept = used["triples"] if len(held) == len(triples) else _namespaces(triples[r] for r in held)
+    used["quads"] = kept | _term_namespaces(graphs)
     target = inside(out, f"id/{resource.path}")
     target.parent.mkdir(parents=True, exist_ok=True)
-    used = {"quads": _namespaces(quads), "triples": _namespaces(triples)}
     for fmt in formats.described():
         assert fmt.rdf is not None
         path = target.parent / f"{target.name}.{fmt.extension}"
