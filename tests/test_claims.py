@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from rdflib import Literal, URIRef
 
-from innoproc.build.claims import Pair, compare, contains
+from innoproc.build.claims import Pair, compare, contains, source_claims
 from innoproc.build.gather import Index, gather
 from innoproc.build.load import Corpus, load_project
 from innoproc.config import Config
@@ -245,4 +245,44 @@ def test_kinds_of_disagreement_and_what_is_not_a_source() -> None:
     assert [(c.predicate, c.kind) for c in conflicts] == [(ORG.role, "role"), (kind, "type")]
     assert [(v.predicate, [str(n) for n, _ in v.names]) for v in variants] == [
         (FOAF.name, ["Big Buyers", "Grote inkopers"])
+    ]
+
+
+def test_each_sources_claims_with_who_agrees_disputes_and_names_otherwise() -> None:
+    one, two, three, ontology = (
+        URIRef(f"https://example.org/{s}") for s in ("one", "two", "three", "onto")
+    )
+    chair, member = (URIRef(f"{BASE}id/role/{r}") for r in ("chair", "member"))
+    big, grote = Literal("Big Buyers", lang="en"), Literal("Grote inkopers", lang="nl")
+    homepage = URIRef("https://example.org/big-buyers")
+    statements = [
+        (ORG.role, chair, [one, two]),
+        (ORG.role, member, [three]),
+        (FOAF.homepage, homepage, [one, ontology, two, three]),
+        (FOAF.name, big, [one]),
+        (FOAF.name, grote, [two]),
+    ]
+    sources = {one, two, three}
+    conflicts, variants = compare(statements, {ORG.role, FOAF.name}, {FOAF.name}, sources, COUNT)
+    claims = source_claims(statements, conflicts, variants, sources)
+    assert list(claims) == [one, two, three]  # in the statements' order; the ontology makes none
+    seen = {
+        source: [
+            (c.predicate, c.value, c.agreed, list(c.disputed), list(c.variants)) for c in found
+        ]
+        for source, found in claims.items()
+    }
+    assert seen[one] == [
+        (ORG.role, chair, [two], [(member, [three])], []),
+        (FOAF.homepage, homepage, [ontology, two, three], [], []),
+        (FOAF.name, big, [], [], [(grote, [two])]),
+    ]
+    assert seen[two] == [
+        (ORG.role, chair, [one], [(member, [three])], []),
+        (FOAF.homepage, homepage, [one, ontology, three], [], []),
+        (FOAF.name, grote, [], [], [(big, [one])]),
+    ]
+    assert seen[three] == [
+        (ORG.role, member, [], [(chair, [one, two])], []),
+        (FOAF.homepage, homepage, [one, ontology, two], [], []),
     ]

@@ -19,7 +19,7 @@ same answer on the project.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -173,55 +173,65 @@ def _claim_key(claim: Claim) -> tuple[tuple[str, ...], ...]:
     return (term_key(value), *(term_key(s) for s in sources))
 
 
-@dataclass
+@dataclass(slots=True)
 class SourceClaim:
-    """One statement a source makes, and how the other sources stand to it."""
+    """One statement a source makes, and how the other sources stand to it. A graph of a
+    million statements has a million of these, so each is small: it shares the statement's
+    list of graphs rather than copying the others out of it."""
 
     predicate: URIRef
     value: Node
-    agreed: list[URIRef]
-    """The other sources that state the same."""
-    disputed: list[Claim]
+    stated_by: list[URIRef]
+    """Every graph that states it, the claim's own source at :attr:`place`."""
+    place: int
+    disputed: Sequence[Claim] = ()
     """The values other sources give that disagree with it, with those sources."""
-    variants: list[Claim]
+    variants: Sequence[Claim] = ()
     """For a name, the other names other sources give."""
 
+    @property
+    def agreed(self) -> list[URIRef]:
+        """The other sources that state the same."""
+        return self.stated_by[: self.place] + self.stated_by[self.place + 1 :]
 
-def claims_of(
-    source: URIRef,
+
+def source_claims(
     statements: Iterable[tuple[URIRef, Node, list[URIRef]]],
     conflicts: Iterable[Conflict],
     variants: Iterable[Variants],
-) -> list[SourceClaim]:
-    """The claims ``source`` makes among one resource's statements, each with the sources that
-    agree, the values that disagree (from ``conflicts``) and the other names (``variants``)."""
-    against: dict[tuple[URIRef, Node], list[Claim]] = defaultdict(list)
+    sources: Collection[URIRef],
+) -> dict[URIRef, list[SourceClaim]]:
+    """The claims each of ``sources`` makes among one resource's ``statements`` (predicate,
+    value, and the graphs that state it, each once), in the statements' order, each with the
+    sources that agree, the values that disagree (from ``conflicts``) and the other names
+    (``variants``).
+
+    One pass over the statements serves every source: the sources that agree with a claim
+    are the statement's other graphs, known by the claim's place among them."""
+    against: dict[tuple[URIRef, URIRef, Node], list[Claim]] = defaultdict(list)
     for conflict in conflicts:
         for a, one, b, other in conflict.pairs:
-            for mine, theirs, source_of in ((a, b, other), (b, a, one)):
-                if source in (one, other) and source != source_of:
-                    found = against[(conflict.predicate, mine)]
-                    entry = next((c for c in found if c[0] == theirs), None)
-                    if entry is None:
-                        found.append((theirs, [source_of]))
-                    elif source_of not in entry[1]:
-                        entry[1].append(source_of)
+            if one == other:
+                continue
+            for source, mine, theirs, source_of in ((one, a, b, other), (other, b, a, one)):
+                found = against[(source, conflict.predicate, mine)]
+                entry = next((c for c in found if c[0] == theirs), None)
+                if entry is None:
+                    found.append((theirs, [source_of]))
+                elif source_of not in entry[1]:
+                    entry[1].append(source_of)
     names = {v.predicate: v.names for v in variants}
-    out = []
-    for predicate, value, sources in statements:
-        if source not in sources:
-            continue
-        others = [(v, s) for v, s in names.get(predicate, []) if v != value and source not in s]
-        out.append(
-            SourceClaim(
-                predicate=predicate,
-                value=value,
-                agreed=[s for s in sources if s != source],
-                disputed=sorted(
-                    ((v, sorted(s)) for v, s in against.get((predicate, value), [])),
-                    key=_claim_key,
-                ),
-                variants=others,
-            )
-        )
-    return out
+    out: dict[URIRef, list[SourceClaim]] = defaultdict(list)
+    for predicate, value, stated_by in statements:
+        named = names.get(predicate, [])
+        for place, source in enumerate(stated_by):
+            if source not in sources:
+                continue
+            claim = SourceClaim(predicate, value, stated_by, place)
+            disputed = against.get((source, predicate, value)) if against else None
+            if disputed:
+                claim.disputed = sorted(((v, sorted(s)) for v, s in disputed), key=_claim_key)
+            if named:
+                claim.variants = [(v, s) for v, s in named if v != value and source not in s]
+            out[source].append(claim)
+    return dict(out)

@@ -16,7 +16,7 @@ from functools import cached_property
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from innoproc.build.claims import Conflict, SourceClaim, Variants, claims_of, compare
+from innoproc.build.claims import Conflict, SourceClaim, Variants, compare, source_claims
 from innoproc.build.depends import Tracked, TrackedList, in_graph, note
 from innoproc.build.load import Corpus, parse_file
 from innoproc.config import Config
@@ -169,12 +169,12 @@ class Index:
         out: dict[URIRef, list[tuple[Resource, list[SourceClaim]]]] = defaultdict(list)
         sources = set(self.sources)
         for iri, resource in self.resources.items():
-            statements = [(s.predicate, s.value, s.sources) for s in resource.statements]
+            statements = ((s.predicate, s.value, s.sources) for s in resource.statements)
             conflicts, variants = self._compared.get(iri, ([], []))
-            for source in sorted({g for s in resource.statements for g in s.sources} & sources):
+            found = source_claims(statements, conflicts, variants, sources)
+            for source in sorted(found):
                 if source != iri:
-                    found = claims_of(source, statements, conflicts, variants)
-                    out[source].append((resource, found))
+                    out[source].append((resource, found[source]))
         return dict(out)
 
     @cached_property
