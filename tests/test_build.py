@@ -19,10 +19,11 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from click.testing import CliRunner, Result
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import RDF, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
+from innoproc.build.dump import prefixes
 from innoproc.build.gather import Index
 from innoproc.build.load import Corpus
 from innoproc.cli import main
@@ -142,6 +143,7 @@ def test_a_descriptions_trig_holds_each_statement_in_the_graph_of_each_source(
     for s, p, o, g in corpus.statements:
         if g is not None:
             stated.setdefault((s, p, o), set()).add(g)
+    known = set(prefixes(corpus).values())
     for path in ("organisation/pianoo", "country/NLD"):
         description = set(Graph().parse(site / f"id/{path}.ttl", format="turtle"))
         dataset = Dataset()
@@ -153,6 +155,16 @@ def test_a_descriptions_trig_holds_each_statement_in_the_graph_of_each_source(
         text = (site / f"id/{path}.trig").read_text("utf-8")
         graphs = [m.group(1) for m in re.finditer(r"^(\S+) \{$", text, re.MULTILINE)]
         assert graphs and graphs == sorted(graphs, key=lambda g: g.strip("<>")), path
+        # the prefixes declared are of namespaces the quads' IRIs and datatypes are in (a plain
+        # literal's xsd:string, a tagged one's rdf:langString), and those of the graph names
+        declared = dict(re.findall(r"^@prefix (\S*): <([^>]*)> \.$", text, re.MULTILINE))
+        iris = {str(t) for quad in found for t in quad if isinstance(t, URIRef)}
+        iris |= {
+            str(lit.datatype or XSD.string) for *_, lit, _ in found if isinstance(lit, Literal)
+        }
+        iris |= {str(RDF.langString) for *_, lit, _ in found if getattr(lit, "language", None)}
+        spaces = {iri[: max(iri.rfind("#"), iri.rfind("/")) + 1] for iri in iris}
+        assert declared and set(declared.values()) == spaces & known, path
 
 
 def test_every_description_reparses(site: Path) -> None:

@@ -185,9 +185,10 @@ class SourceClaim:
     """Every graph that states it, the claim's own source at :attr:`place`."""
     place: int
     disputed: Sequence[Claim] = ()
-    """The values other sources give that disagree with it, with those sources."""
+    """The values other sources give that disagree with it, with those sources (a list; an
+    empty tuple when there are none, shared by every claim without any)."""
     variants: Sequence[Claim] = ()
-    """For a name, the other names other sources give."""
+    """For a name, the other names other sources give (a list; an empty tuple when none)."""
 
     @property
     def agreed(self) -> list[URIRef]:
@@ -231,7 +232,8 @@ def source_claims(
             disputed = against.get((source, predicate, value)) if against else None
             if disputed:
                 claim.disputed = sorted(((v, sorted(s)) for v, s in disputed), key=_claim_key)
-            if named:
-                claim.variants = [(v, s) for v, s in named if v != value and source not in s]
+            others = [(v, s) for v, s in named if v != value and source not in s]
+            if others:
+                claim.variants = others
             out[source].append(claim)
     return dict(out)

@@ -245,8 +245,8 @@ def _serialize(
     output: Path | None = None,
 ) -> bytes:
     """``statements`` in ``fmt``, in the order given (into ``output`` if given, else returned);
-    Turtle and TriG declare the prefixes they use (``used``, the statements' namespaces:
-    :func:`_namespaces`), sorted, and JSON-LD is written expanded."""
+    Turtle and TriG declare the prefixes they use (``used``, the namespaces of the statements'
+    IRIs and datatypes: :func:`_term_namespaces`), sorted, and JSON-LD is written expanded."""
     if fmt not in (
         ox.RdfFormat.TURTLE,
         ox.RdfFormat.TRIG,
