@@ -7,6 +7,7 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 from rdflib import Graph
 
@@ -76,6 +77,29 @@ def test_malformed_date_names_file_and_resource(project: Path) -> None:
     assert PAGE in result.output
     assert "<https://w3id.org/innoproc/id/period/2017-03--2017-03>" in result.output
     assert '"2017-13"' in result.output and "malformed" in result.output
+
+
+@pytest.mark.parametrize(
+    ("written", "kept"),
+    [
+        ('"16"^^xsd:int', '"16"^^<http://www.w3.org/2001/XMLSchema#integer>'),
+        ('"16.0"^^xsd:decimal', '"16"^^<http://www.w3.org/2001/XMLSchema#decimal>'),
+    ],
+)
+def test_a_value_a_store_would_rewrite_names_file_resource_and_form(
+    project: Path, written: str, kept: str
+) -> None:
+    """Regression: a store keeps "16"^^xsd:int as "16"^^xsd:integer (and a decimal in one
+    form), so the dumps, the questions and pyshacl-turbo (which reads a store) saw another
+    literal than the file and pySHACL: the xsd:int count passed the shapes with one engine and
+    failed them with the other. Such a value is refused, naming the form to write."""
+    count = "ip:participatingCountryCount"
+    edit(project, PAGE, f"{count} 16 ;", f"{count} {written} ;")
+    for command in ("validate", "build"):
+        result = invoke(project, command)
+        assert result.exit_code == 2, result.output
+        assert PAGE in result.output and "participatingCountryCount" in result.output
+        assert f"which a SPARQL store keeps as {kept}" in result.output, result.output
 
 
 def test_wrong_datatype_is_a_violation_naming_file_and_resource(project: Path) -> None:

@@ -237,6 +237,7 @@ def statements(origin: Path, triples: Iterable[ox.Triple], base_iri: str) -> lis
     IRIs that break the grammar of ``iris`` (the message names ``origin``)."""
     out: list[Triple] = []
     checked: set[str] = set()
+    typed: dict[ox.Literal, ox.Triple] = {}
     with _quiet_rdflib():  # rdflib logs a traceback while making an ill-typed literal
         for triple in triples:
             s, p, o = triple.subject, triple.predicate, triple.object
@@ -253,8 +254,39 @@ def statements(origin: Path, triples: Iterable[ox.Triple], base_iri: str) -> lis
                     checked.add(term.value)
             statement = (from_ox(s), iri(p.value), from_ox(o))
             _check_literal(origin, *statement)
+            datatype = getattr(statement[2], "datatype", None)
+            if datatype is not None and datatype != XSD.string and datatype.startswith(_XSD_NS):
+                typed.setdefault(o, triple)  # type: ignore[arg-type]
             out.append(statement)
+    _check_stored_forms(origin, typed)
     return out
+
+
+_XSD_NS = str(XSD)
+
+
+def _check_stored_forms(origin: Path, typed: dict[ox.Literal, ox.Triple]) -> None:
+    """Refuse a typed literal that an Oxigraph store (the build's, whose statements make the
+    dumps and answer the questions, and the server's) keeps in another form than written: it
+    keeps one form of each number, date and time (``"1.50"^^xsd:decimal`` as ``"1.5"``) and
+    every integer type as ``xsd:integer`` (``"10"^^xsd:int`` as ``"10"^^xsd:integer``, a
+    different literal, which a shape asking for either type then judges wrongly). ``typed``
+    holds each distinct literal with the first statement that has it, in the file's order.
+
+    A literal is kept as written if it is among the forms the store keeps of them all: a form
+    the store keeps is its one form of that value."""
+    if not typed:
+        return
+    stored = _stored(typed)
+    written = next((lit for lit in typed if lit not in stored), None)
+    if written is not None:
+        triple = typed[written]
+        (kept,) = _stored([written])
+        raise InputError(
+            f"{origin}: {triple.subject} {triple.predicate} has the value {written}, which "
+            f"a SPARQL store keeps as {kept}: write it so (a store keeps one form of each "
+            "number, date and time, and xsd:integer for every integer type)"
+        )
 
 
 def _check_literal(rel: Path, s: Node, p: Node, o: Node) -> None:
@@ -276,6 +308,14 @@ def _lexical_ok(literal: Literal) -> bool:
     """rdflib accepts any text as an xsd:gYear or xsd:gYearMonth; check the date types' forms."""
     pattern = _LEXICAL.get(literal.datatype) if literal.datatype else None
     return pattern is None or pattern.fullmatch(str(literal)) is not None
+
+
+def _stored(literals: Iterable[ox.Literal]) -> set[ox.Literal]:
+    """The forms an Oxigraph store keeps of ``literals``."""
+    store = ox.Store()
+    node, graph = ox.NamedNode("urn:innoproc:value"), ox.DefaultGraph()
+    store.bulk_extend(ox.Quad(node, node, lit, graph) for lit in literals)
+    return {quad.object for quad in store}
 
 
 @contextmanager

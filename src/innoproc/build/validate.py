@@ -110,12 +110,15 @@ def data_store(corpus: Corpus, graph: Graph | None = None) -> ox.Store:
     """:func:`data_graph`'s statements (or ``graph``'s) as the default graph of an Oxigraph
     store, which pyshacl-turbo reads in Rust: the union comes from the corpus's store as
     canonical N-Triples, parsed again, with no rdflib term made (at a million triples, 5 s
-    where :func:`data_graph` takes 14 s)."""
+    where :func:`data_graph` takes 14 s). A store keeps a typed literal in its one form of the
+    value; loading refuses any other (:mod:`innoproc.build.load`), so the literals are those
+    of the files. (rdflib, and so pySHACL, writes a few in another form of the same value: a
+    double's "1" as "1.0", a UTC time's "Z" as "+00:00".)"""
     store = ox.Store()
     default = ox.DefaultGraph()
     if graph is None:
         union = corpus.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=default) or b""
-        store.bulk_load(union, format=ox.RdfFormat.N_TRIPLES)
+        store.bulk_extend(ox.parse(union, format=ox.RdfFormat.N_TRIPLES))  # blank nodes kept
     triples = _stated_in(corpus) if graph is None else graph
     store.bulk_extend(
         ox.Quad(to_ox(s), to_ox(p), to_ox(o), default)  # type: ignore[arg-type]
